@@ -1,0 +1,159 @@
+//! Which files a corpus holds, in what order: walkdir over each root, sorted by name.
+//!
+//! Hidden files and folders (a name starting with '.') are left out, as ripgrep and fd do.
+//! Symlinks are followed; a loop or an unreadable folder is a problem to report, not a stop.
+//! What to do with each file (its reader) is decided in `corpus/mod.rs`.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+/// A file found by the walk.
+#[derive(Debug, Clone)]
+pub struct CorpusFile {
+    /// The path as the walk found it: the root as given, then the path inside it.
+    pub path: PathBuf,
+    /// The folders between the root and the file.
+    pub folders: Vec<String>,
+    /// Size in bytes when the walk saw it.
+    pub size: u64,
+}
+
+/// A path the walk could not follow, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkProblem {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// Everything the walk found: files in a stable order, and the paths it could not enter.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub files: Vec<CorpusFile>,
+    pub problems: Vec<WalkProblem>,
+}
+
+/// Walks every root in turn (each sorted by file name, so runs are repeatable).
+pub fn walk(roots: &[PathBuf]) -> Walk {
+    let mut out = Walk::default();
+    for root in roots {
+        walk_root(root, &mut out);
+    }
+    out
+}
+
+fn walk_root(root: &Path, out: &mut Walk) {
+    let entries = WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root.to_path_buf());
+                out.problems.push(WalkProblem {
+                    path,
+                    reason: walk_reason(&err),
+                });
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let size = match entry.metadata() {
+            Ok(m) => m.len(),
+            Err(err) => {
+                out.problems.push(WalkProblem {
+                    path: entry.path().to_path_buf(),
+                    reason: walk_reason(&err),
+                });
+                continue;
+            }
+        };
+        let folders = entry
+            .path()
+            .strip_prefix(root)
+            .ok()
+            .and_then(Path::parent)
+            .map(|p| {
+                p.components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.files.push(CorpusFile {
+            path: clean(entry.path()),
+            folders,
+            size,
+        });
+    }
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|s| s.starts_with('.'))
+}
+
+/// `./corpus/a.txt` is `corpus/a.txt`: the same file gets the same path however it was named.
+fn clean(path: &Path) -> PathBuf {
+    path.strip_prefix(".").unwrap_or(path).to_path_buf()
+}
+
+fn walk_reason(err: &walkdir::Error) -> String {
+    if let Some(ancestor) = err.loop_ancestor() {
+        return format!("symlink loop back to '{}'", ancestor.display());
+    }
+    match err.io_error() {
+        Some(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
+            "permission denied".to_string()
+        }
+        Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
+            "vanished during the walk".to_string()
+        }
+        Some(io) => io.to_string(),
+        None => err.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    #[test]
+    fn walks_sorted_skips_hidden_and_records_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("b/deep")).unwrap();
+        fs::create_dir_all(root.join(".git")).unwrap();
+        fs::write(root.join("b/deep/z.txt"), "z").unwrap();
+        fs::write(root.join("a.txt"), "a").unwrap();
+        fs::write(root.join(".hidden.txt"), "h").unwrap();
+        fs::write(root.join(".git/config"), "c").unwrap();
+        let w = walk(&[root.to_path_buf()]);
+        let names: Vec<_> = w
+            .files
+            .iter()
+            .map(|f| f.path.strip_prefix(root).unwrap().to_path_buf())
+            .collect();
+        assert_eq!(
+            names,
+            [PathBuf::from("a.txt"), PathBuf::from("b/deep/z.txt")]
+        );
+        assert_eq!(w.files[1].folders, ["b", "deep"]);
+        assert!(w.files[0].folders.is_empty());
+        assert!(w.problems.is_empty());
+    }
+
+    #[test]
+    fn a_missing_root_is_a_problem() {
+        let w = walk(&[PathBuf::from("/nonexistent/lede-test")]);
+        assert!(w.files.is_empty());
+        assert_eq!(w.problems.len(), 1);
+    }
+}

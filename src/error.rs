@@ -1,0 +1,97 @@
+//! The library's errors, each written for the person at the terminal: what went wrong, where,
+//! and what to run next. tantivy's own errors are wrapped with the path they concern.
+
+use std::io;
+use std::path::PathBuf;
+
+/// Result with the library's error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can stop a lede command. Each message is whole: the causes are in the
+/// text, not in a `source` chain, so that `{err:#}` prints every fact once.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no index at '{index}' (run `lede index CORPUS --index {index}` first)")]
+    NoIndex { index: PathBuf },
+
+    #[error(
+        "no index at '{index}' and no corpus at '{corpus}' to build it from \
+         (run `lede index CORPUS` on a folder of articles)"
+    )]
+    NoIndexNoCorpus { index: PathBuf, corpus: PathBuf },
+
+    #[error("no such folder '{0}'")]
+    NoSuchFolder(PathBuf),
+
+    #[error("'{0}' is not a folder (lede indexes folders of articles)")]
+    NotAFolder(PathBuf),
+
+    #[error("another lede index is writing to '{0}' (wait for it to finish)")]
+    Locked(PathBuf),
+
+    #[error("cannot write the index folder '{path}': {reason}")]
+    Unwritable { path: PathBuf, reason: io::Error },
+
+    #[error(
+        "the index at '{path}' was built by {found}, and this lede reads schema {expected} \
+         (run `lede index --rebuild --index {path}`)"
+    )]
+    SchemaVersion {
+        path: PathBuf,
+        found: String,
+        expected: u32,
+    },
+
+    #[error("'{0}' holds an index that lede did not write (give lede a folder of its own)")]
+    NotLede(PathBuf),
+
+    #[error(transparent)]
+    Query(#[from] QueryError),
+
+    #[error("index '{path}': {reason}")]
+    Index {
+        path: PathBuf,
+        reason: tantivy::TantivyError,
+    },
+
+    #[error("'{path}': {reason}")]
+    Io { path: PathBuf, reason: io::Error },
+}
+
+/// A query that uses operators wrongly: what is wrong, and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot read the query {query:?}: {message}{}", at_column(*.column))]
+pub struct QueryError {
+    pub query: String,
+    pub message: String,
+    /// 1-based character column, when the problem has a place.
+    pub column: Option<usize>,
+}
+
+fn at_column(column: Option<usize>) -> String {
+    column
+        .map(|c| format!(" (at column {c})"))
+        .unwrap_or_default()
+}
+
+impl Error {
+    /// Wraps a tantivy error with the index it concerns, recognising the lock held by a writer.
+    pub fn index(path: impl Into<PathBuf>, source: tantivy::TantivyError) -> Error {
+        let path = path.into();
+        match source {
+            tantivy::TantivyError::LockFailure(
+                tantivy::directory::error::LockError::LockBusy,
+                _,
+            ) => Error::Locked(path),
+            reason => Error::Index { path, reason },
+        }
+    }
+
+    /// Wraps an I/O error with its path.
+    pub fn io(path: impl Into<PathBuf>, reason: io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            reason,
+        }
+    }
+}

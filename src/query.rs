@@ -1,0 +1,517 @@
+//! From what the user typed to a tantivy query, and to the patterns that passages highlight.
+//!
+//! The language is tantivy's (AND OR NOT + - "phrase" "phrase"~N field:word ^boost), with three
+//! things added: pasted text is never a syntax error (apostrophes, colons after words that are
+//! no field, stray quotes are read as words, with a note saying so); a hyphenated word `a-b`
+//! is read as `("a b" OR ab)`, so all three spellings find each other; and field names are
+//! matched without regard to case. A query that uses operators wrongly is refused with what is
+//! wrong and at which column.
+
+use tantivy::query::{Query, QueryParser, QueryParserError};
+use tantivy::query_grammar::{
+    self, Delimiter, Occur, UserInputAst, UserInputLeaf, UserInputLiteral,
+};
+use tantivy::schema::Schema;
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::analyzer;
+use crate::error::QueryError;
+use crate::passages::Pattern;
+use crate::schema::{Fields, QUERY_FIELDS};
+
+/// How much a match in the title counts against one in the body.
+pub const TITLE_BOOST: f32 = 2.0;
+
+/// How words without operators combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Combine {
+    /// Every word is required (the default).
+    #[default]
+    All,
+    /// Any word will do; more words rank higher.
+    Any,
+}
+
+/// A query ready to run.
+pub struct ParsedQuery {
+    pub query: Box<dyn Query>,
+    /// How pasted text was read, when it was not taken literally.
+    pub notes: Vec<String>,
+    /// What to highlight in the body.
+    pub patterns: Vec<Pattern>,
+}
+
+/// Reads `text` as a query over title and body.
+pub fn parse(
+    text: &str,
+    schema: &Schema,
+    fields: &Fields,
+    combine: Combine,
+) -> Result<ParsedQuery, QueryError> {
+    let error = |message: String, column: Option<usize>| QueryError {
+        query: text.to_string(),
+        message,
+        column,
+    };
+    if text.trim().is_empty() {
+        return Err(error("the query is empty".into(), None));
+    }
+    check_operators(text).map_err(|(message, column)| error(message, Some(column)))?;
+    let repaired = repair(text).map_err(|(message, column)| error(message, Some(column)))?;
+    let ast = match query_grammar::parse_query(&repaired.text) {
+        Ok(ast) => ast,
+        Err(_) => {
+            let (_, errors) = query_grammar::parse_query_lenient(&repaired.text);
+            let (message, column) = errors
+                .first()
+                .map(|e| (e.message.clone(), Some(column_of(&repaired.text, e.pos))))
+                .unwrap_or_else(|| ("operators are used wrongly".to_string(), None));
+            return Err(error(message, column));
+        }
+    };
+    let ast = rewrite(ast);
+
+    let mut parser = QueryParser::new(
+        schema.clone(),
+        vec![fields.title, fields.body],
+        analyzer::query_tokenizers(),
+    );
+    if combine == Combine::All {
+        parser.set_conjunction_by_default();
+    }
+    parser.set_field_boost(fields.title, TITLE_BOOST);
+    let mut patterns = Vec::new();
+    collect_patterns(&ast, &mut analyzer::query_analyzer(), &mut patterns);
+    let query = parser
+        .build_query_from_user_input_ast(ast)
+        .map_err(|e| error(parser_message(&e), None))?;
+    Ok(ParsedQuery {
+        query,
+        notes: repaired.notes,
+        patterns,
+    })
+}
+
+fn parser_message(err: &QueryParserError) -> String {
+    match err {
+        QueryParserError::AllButQueryForbidden => {
+            "only excluded words (-word or NOT word): add a word to search for".into()
+        }
+        QueryParserError::FieldDoesNotExist(f) => {
+            format!(
+                "there is no field '{f}' (fields: {})",
+                QUERY_FIELDS.join(", ")
+            )
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The 1-based character column of byte offset `pos` in `text`.
+fn column_of(text: &str, pos: usize) -> usize {
+    text[..pos.min(text.len())].chars().count() + 1
+}
+
+/// The query text after repairs, and notes on what was repaired.
+struct Repaired {
+    text: String,
+    notes: Vec<String>,
+}
+
+/// Escapes what in pasted text is not meant as an operator, so tantivy's grammar reads it as
+/// words: apostrophes in words, colons after words that are no field, an unmatched quote,
+/// stray brackets, `^` without a number, a lone `+` or `-`. Parentheses are operators: an
+/// unmatched one is an error, given as (message, column).
+fn repair(input: &str) -> Result<Repaired, (String, usize)> {
+    let chars: Vec<char> = input.chars().collect();
+    let mut out = String::with_capacity(input.len() + 8);
+    let mut notes = Vec::new();
+    let is_word = |c: char| c.is_alphanumeric();
+
+    // An odd number of double quotes: the last one is a character, not a delimiter.
+    let quotes: Vec<usize> = (0..chars.len())
+        .filter(|&i| chars[i] == '"' && (i == 0 || chars[i - 1] != '\\'))
+        .collect();
+    let stray_quote = (quotes.len() % 2 == 1).then(|| quotes[quotes.len() - 1]);
+    if let Some(q) = stray_quote {
+        notes.push(format!(
+            "read the unmatched '\"' at column {} as part of the text",
+            q + 1
+        ));
+    }
+
+    let mut open_parens: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let prev = i.checked_sub(1).map(|p| chars[p]);
+        let next = chars.get(i + 1).copied();
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(n) = next {
+                    out.push(n);
+                    i += 1;
+                }
+            }
+            '"' if Some(i) == stray_quote => out.push_str("\\\""),
+            '"' => {
+                // A phrase: copied as it is, up to its closing quote.
+                let end = (i + 1..chars.len())
+                    .find(|&j| chars[j] == '"' && chars[j - 1] != '\\')
+                    .unwrap_or(chars.len() - 1);
+                out.extend(&chars[i..=end]);
+                i = end;
+            }
+            '\'' if prev.is_some_and(is_word) => {
+                out.push_str("\\'");
+                note_once(&mut notes, "read apostrophes as part of words (Russia's)");
+            }
+            '\'' => {
+                // A single-quoted phrase if a closing quote ends a word later on; else an
+                // apostrophe. Phrases are rewritten with double quotes.
+                let close = (i + 1..chars.len()).find(|&j| {
+                    chars[j] == '\'' && chars.get(j + 1).is_none_or(|n| !is_word(*n)) && j > i + 1
+                });
+                match close {
+                    Some(j) => {
+                        out.push('"');
+                        for &pc in &chars[i + 1..j] {
+                            if pc == '"' {
+                                out.push('\\');
+                            }
+                            out.push(pc);
+                        }
+                        out.push('"');
+                        i = j;
+                    }
+                    None => {
+                        out.push_str("\\'");
+                        note_once(&mut notes, "read apostrophes as part of words (Russia's)");
+                    }
+                }
+            }
+            ':' => {
+                let word = word_before(&chars, i);
+                let lower = word.to_lowercase();
+                if !word.is_empty() && QUERY_FIELDS.contains(&lower.as_str()) {
+                    if word != lower {
+                        out.truncate(out.len() - word.len());
+                        out.push_str(&lower);
+                    }
+                    let rest = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+                    if rest.is_none_or(|&r| r == ')') {
+                        return Err((format!("'{lower}:' needs a word or phrase after it"), i + 1));
+                    }
+                    out.push(':');
+                } else {
+                    out.push_str("\\:");
+                    if word.is_empty() {
+                        note_once(&mut notes, "read a ':' that follows no word as text");
+                    } else {
+                        notes.push(format!(
+                            "read \"{word}:\" as a word: '{word}' is not a field (fields: {})",
+                            QUERY_FIELDS.join(", ")
+                        ));
+                    }
+                }
+            }
+            '^' if next.is_some_and(|n| n.is_ascii_digit())
+                && prev.is_some_and(|p| !p.is_whitespace()) =>
+            {
+                out.push(c)
+            }
+            '^' | '`' | '[' | ']' | '{' | '}' => out.extend(['\\', c]),
+            '+' | '-'
+                if prev.is_none_or(char::is_whitespace)
+                    && next.is_none_or(|n| n.is_whitespace()) =>
+            {
+                out.extend(['\\', c])
+            }
+            '(' => {
+                open_parens.push(i);
+                out.push(c);
+            }
+            ')' => {
+                if open_parens.pop().is_none() {
+                    return Err(("')' closes no '('".into(), i + 1));
+                }
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    if let Some(&open) = open_parens.first() {
+        return Err(("'(' is never closed".into(), open + 1));
+    }
+    Ok(Repaired { text: out, notes })
+}
+
+/// Refuses AND, OR and NOT without a word where they need one, saying which and where.
+fn check_operators(input: &str) -> Result<(), (String, usize)> {
+    // Words outside quotes, with their 1-based columns; a quoted phrase is one word.
+    let mut words: Vec<(String, usize)> = Vec::new();
+    let mut current: Option<(String, usize)> = None;
+    let mut in_quotes = false;
+    for (col, c) in input.chars().enumerate() {
+        if c == '"' {
+            in_quotes = !in_quotes;
+        }
+        if c.is_whitespace() && !in_quotes {
+            words.extend(current.take());
+        } else {
+            current
+                .get_or_insert_with(|| (String::new(), col + 1))
+                .0
+                .push(c);
+        }
+    }
+    words.extend(current);
+    let is_op = |w: &str| matches!(w.trim_matches(['(', ')']), "AND" | "OR" | "NOT");
+    for (i, (word, col)) in words.iter().enumerate() {
+        if !is_op(word) {
+            continue;
+        }
+        let op = word.trim_matches(['(', ')']);
+        let before = i.checked_sub(1).map(|j| words[j].0.as_str());
+        let after = words.get(i + 1).map(|w| w.0.as_str());
+        let nothing_before =
+            word.starts_with('(') || before.is_none_or(|b| is_op(b) || b.ends_with('('));
+        let nothing_after = word.ends_with(')')
+            || after.is_none_or(|a| (is_op(a) && a != "NOT") || a.starts_with(')'));
+        if op != "NOT" && nothing_before {
+            return Err((format!("'{op}' needs a word before it"), *col));
+        }
+        if nothing_after {
+            return Err((format!("'{op}' needs a word after it"), *col));
+        }
+    }
+    Ok(())
+}
+
+fn note_once(notes: &mut Vec<String>, note: &str) {
+    if !notes.iter().any(|n| n == note) {
+        notes.push(note.to_string());
+    }
+}
+
+/// The word right before `chars[i]`: the run back to a space, a parenthesis or a quote, without
+/// a leading `+` or `-` operator.
+fn word_before(chars: &[char], i: usize) -> String {
+    let start = (0..i)
+        .rev()
+        .find(|&j| chars[j].is_whitespace() || "()\"".contains(chars[j]))
+        .map_or(0, |j| j + 1);
+    let word: String = chars[start..i].iter().collect();
+    word.trim_start_matches(['+', '-']).to_string()
+}
+
+/// Reads every unquoted hyphenated word `a-b` as `("a b" OR ab)`.
+fn rewrite(ast: UserInputAst) -> UserInputAst {
+    match ast {
+        UserInputAst::Clause(clauses) => UserInputAst::Clause(
+            clauses
+                .into_iter()
+                .map(|(occur, sub)| (occur, rewrite(sub)))
+                .collect(),
+        ),
+        UserInputAst::Boost(sub, boost) => UserInputAst::Boost(Box::new(rewrite(*sub)), boost),
+        UserInputAst::Leaf(leaf) => match *leaf {
+            UserInputLeaf::Literal(lit)
+                if lit.delimiter == Delimiter::None && is_compound(&lit.phrase) =>
+            {
+                let spaced = UserInputLiteral {
+                    phrase: lit.phrase.replace(is_hyphen, " "),
+                    delimiter: Delimiter::DoubleQuotes,
+                    ..lit.clone()
+                };
+                let joined = UserInputLiteral {
+                    phrase: lit.phrase.replace(is_hyphen, ""),
+                    ..lit
+                };
+                UserInputAst::or(vec![
+                    UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(spaced))),
+                    UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(joined))),
+                ])
+            }
+            other => UserInputAst::Leaf(Box::new(other)),
+        },
+    }
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+/// A word with a hyphen between two letters or digits.
+fn is_compound(word: &str) -> bool {
+    let chars: Vec<char> = word.chars().collect();
+    chars
+        .windows(3)
+        .any(|w| w[0].is_alphanumeric() && is_hyphen(w[1]) && w[2].is_alphanumeric())
+}
+
+/// The terms and phrases of the query that can match body text, analysed as the index is;
+/// excluded parts (NOT, -) and parts on other fields are left out.
+fn collect_patterns(ast: &UserInputAst, analyzer: &mut TextAnalyzer, out: &mut Vec<Pattern>) {
+    match ast {
+        UserInputAst::Clause(clauses) => {
+            for (occur, sub) in clauses {
+                if *occur != Some(Occur::MustNot) {
+                    collect_patterns(sub, analyzer, out);
+                }
+            }
+        }
+        UserInputAst::Boost(sub, _) => collect_patterns(sub, analyzer, out),
+        UserInputAst::Leaf(leaf) => {
+            let UserInputLeaf::Literal(lit) = leaf.as_ref() else {
+                return;
+            };
+            if lit.field_name.as_deref().is_some_and(|f| f != "body") {
+                return;
+            }
+            let terms: Vec<String> = analyzer::tokens(analyzer, &lit.phrase)
+                .into_iter()
+                .map(|t| t.text)
+                .collect();
+            let pattern = match terms.len() {
+                0 => return,
+                1 => Pattern::Term(terms.into_iter().next().unwrap_or_default()),
+                _ if lit.delimiter == Delimiter::None => {
+                    // An unquoted word that analyses to several terms ("U.S.") is a phrase
+                    // for tantivy too.
+                    Pattern::Phrase { terms, slop: 0 }
+                }
+                _ => Pattern::Phrase {
+                    terms,
+                    slop: lit.slop,
+                },
+            };
+            if !out.contains(&pattern) {
+                out.push(pattern);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repaired(q: &str) -> String {
+        repair(q)
+            .map(|r| r.text)
+            .unwrap_or_else(|e| format!("ERR {e:?}"))
+    }
+
+    #[test]
+    fn pasted_text_is_escaped() {
+        assert_eq!(repaired("Russia's"), "Russia\\'s");
+        assert_eq!(repaired("VIET NAM'S"), "VIET NAM\\'S");
+        assert_eq!(repaired("US media: talks"), "US media\\: talks");
+        assert_eq!(repaired("\"anti satellite"), "\\\"anti satellite");
+        assert_eq!(repaired("US - China"), "US \\- China");
+        assert_eq!(repaired("2^n [draft]"), "2\\^n \\[draft\\]");
+    }
+
+    #[test]
+    fn operators_are_kept() {
+        assert_eq!(repaired("title:space -launch"), "title:space -launch");
+        assert_eq!(repaired("Title:space"), "title:space");
+        assert_eq!(
+            repaired("\"anti satellite\"~2 weapon^2"),
+            "\"anti satellite\"~2 weapon^2"
+        );
+        assert_eq!(repaired("'anti satellite' test"), "\"anti satellite\" test");
+        assert_eq!(repaired("(a OR b) AND c"), "(a OR b) AND c");
+    }
+
+    #[test]
+    fn unbalanced_parentheses_are_errors_with_columns() {
+        assert_eq!(
+            repair("(a OR b").err(),
+            Some(("'(' is never closed".into(), 1))
+        );
+        assert_eq!(repair("a b)").err(), Some(("')' closes no '('".into(), 4)));
+        assert_eq!(
+            repair("title: ").err(),
+            Some(("'title:' needs a word or phrase after it".into(), 6))
+        );
+    }
+
+    #[test]
+    fn dangling_operators_are_errors_with_columns() {
+        let err = |q: &str| check_operators(q).err();
+        assert_eq!(
+            err("a AND"),
+            Some(("'AND' needs a word after it".into(), 3))
+        );
+        assert_eq!(err("OR b"), Some(("'OR' needs a word before it".into(), 1)));
+        assert_eq!(
+            err("a AND OR b"),
+            Some(("'AND' needs a word after it".into(), 3))
+        );
+        assert_eq!(
+            err("satellite NOT"),
+            Some(("'NOT' needs a word after it".into(), 11))
+        );
+        assert_eq!(
+            err("(a OR) b"),
+            Some(("'OR' needs a word after it".into(), 4))
+        );
+        assert_eq!(err("a AND NOT b"), None);
+        assert_eq!(err("\"a AND\" b"), None);
+        assert_eq!(err("cats and dogs or mice"), None);
+    }
+
+    #[test]
+    fn notes_say_how_text_was_read() {
+        let r = repair("US media: Russia's \"talks").unwrap();
+        assert_eq!(
+            r.notes,
+            [
+                "read the unmatched '\"' at column 20 as part of the text",
+                "read \"media:\" as a word: 'media' is not a field (fields: title, body, author, source, topic, place, person, org, language)",
+                "read apostrophes as part of words (Russia's)",
+            ]
+        );
+    }
+
+    #[test]
+    fn hyphenated_words_become_phrase_or_joined() {
+        let ast = rewrite(query_grammar::parse_query("anti-satellite test").unwrap());
+        assert_eq!(
+            format!("{ast:?}"),
+            "(*(?\"anti satellite\" ?antisatellite) *test)"
+        );
+        assert!(is_compound("F-16"));
+        assert!(!is_compound("-launch"));
+        assert!(!is_compound("a--"));
+    }
+
+    #[test]
+    fn patterns_leave_out_excluded_and_title_only_parts() {
+        let ast = rewrite(
+            query_grammar::parse_query("anti-satellite -launch title:orbit \"space force\"")
+                .unwrap(),
+        );
+        let mut out = Vec::new();
+        collect_patterns(&ast, &mut analyzer::query_analyzer(), &mut out);
+        assert_eq!(
+            out,
+            [
+                Pattern::Phrase {
+                    terms: vec!["anti".into(), "satellit".into()],
+                    slop: 0
+                },
+                Pattern::Term("antisatellit".into()),
+                Pattern::Phrase {
+                    terms: vec!["space".into(), "forc".into()],
+                    slop: 0
+                },
+            ]
+        );
+    }
+}

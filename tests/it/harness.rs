@@ -1,0 +1,70 @@
+//! A temporary folder to build corpora in and run the real `lede` binary from.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub struct TestEnv {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestEnv {
+    pub fn new() -> TestEnv {
+        TestEnv {
+            dir: tempfile::tempdir().expect("a temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file (and its folders) under the temp dir.
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, content).unwrap();
+        path
+    }
+
+    /// `lede` run from the temp dir, with no colour settings inherited.
+    pub fn lede(&self) -> Command {
+        let mut cmd = Command::cargo_bin("lede").expect("the lede binary");
+        cmd.current_dir(self.dir.path())
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("CLICOLOR");
+        cmd
+    }
+
+    /// Runs `lede` with args; gives (exit code, stdout, stderr).
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let out = self.lede().args(args).output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    }
+}
+
+/// Four short articles, written for these tests: each spelling of the compound once, and
+/// one that has "anti" and "satellite" apart.
+pub fn spellings_corpus(env: &TestEnv) {
+    env.write(
+        "corpus/space/2024-01-10-hyphen.txt",
+        "Treaty talks stall\n\nDelegates argued over an anti-satellite test ban for hours.\n\nAuthor: Ana Ruiz\n",
+    );
+    env.write(
+        "corpus/space/2024-02-11-spaced.txt",
+        "Debris warning issued\n\nThe anti satellite weapon left a cloud of debris in orbit.\n\nBy Tom Bell\n",
+    );
+    env.write(
+        "corpus/space/2024-03-12-joined.txt",
+        "Title: Ministry denies test\nDate: 2024-03-12T09:30:00Z\nAuthor: Li Wei\n\nThe ministry denied any antisatellite activity last week.\n",
+    );
+    env.write(
+        "corpus/defence/2024-04-13-apart.txt",
+        "Air defence upgrade\n\nNew anti aircraft guns arrived. A weather satellite watched the parade.\n\nAuthor: Ana Ruiz\n",
+    );
+}

@@ -1,0 +1,9 @@
+//! lede's integration tests: one binary, modules by layer.
+//!
+//! `library` runs the engine on in-memory indexes; `cli` runs the real binary in temporary
+//! folders; `corpora` indexes the shared real corpora when they are present.
+
+mod cli;
+mod corpora;
+mod harness;
+mod library;
