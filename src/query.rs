@@ -7,7 +7,9 @@
 //! matched without regard to case. A query that uses operators wrongly is refused with what is
 //! wrong and at which column.
 
-use tantivy::query::{Query, QueryParser, QueryParserError};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Query, QueryParser, QueryParserError,
+};
 use tantivy::query_grammar::{
     self, Delimiter, Occur, UserInputAst, UserInputLeaf, UserInputLiteral,
 };
@@ -70,8 +72,6 @@ pub fn parse(
             return Err(error(message, column));
         }
     };
-    let ast = rewrite(ast);
-
     let mut parser = QueryParser::new(
         schema.clone(),
         vec![fields.title, fields.body],
@@ -81,16 +81,118 @@ pub fn parse(
         parser.set_conjunction_by_default();
     }
     parser.set_field_boost(fields.title, TITLE_BOOST);
+    let mut builder = Builder {
+        parser,
+        analyzer: analyzer::query_analyzer(),
+        default_occur: match combine {
+            Combine::All => Occur::Must,
+            Combine::Any => Occur::Should,
+        },
+    };
     let mut patterns = Vec::new();
-    collect_patterns(&ast, &mut analyzer::query_analyzer(), &mut patterns);
-    let query = parser
-        .build_query_from_user_input_ast(ast)
-        .map_err(|e| error(parser_message(&e), None))?;
+    collect_patterns(&ast, &mut builder.analyzer, &mut patterns);
+    let query = match builder.build(&ast) {
+        Ok(Some((Occur::MustNot, _))) => Err(QueryParserError::AllButQueryForbidden),
+        Ok(Some((_, query))) => Ok(query),
+        Ok(None) => Ok(Box::new(EmptyQuery) as Box<dyn Query>),
+        Err(e) => Err(e),
+    }
+    .map_err(|e| error(parser_message(&e), None))?;
     Ok(ParsedQuery {
         query,
         notes: repaired.notes,
         patterns,
     })
+}
+
+/// Turns the grammar's tree into a query. Leaves are built by tantivy's parser (fields,
+/// analysis, boosts); the tree is built here, so that a hyphenated word becomes a
+/// disjunction-max of its spellings (one spelling's match, not the sum of both, so no
+/// spelling outranks another), and `a AND NOT b` excludes `b` as it should.
+struct Builder {
+    parser: QueryParser,
+    analyzer: TextAnalyzer,
+    default_occur: Occur,
+}
+
+type Clause = (Occur, Box<dyn Query>);
+
+impl Builder {
+    /// The query for `ast` and how it combines with its siblings; `None` when it holds no
+    /// words at all (a lone dash, say), so it neither requires nor excludes anything.
+    fn build(&mut self, ast: &UserInputAst) -> Result<Option<Clause>, QueryParserError> {
+        match ast {
+            UserInputAst::Clause(clauses) => {
+                let mut subs: Vec<Clause> = Vec::new();
+                for (occur, sub) in clauses {
+                    let occur = occur.unwrap_or(self.default_occur);
+                    let Some((sub_occur, query)) = self.build(sub)? else {
+                        continue;
+                    };
+                    // `a AND NOT b`: the grammar nests `NOT b` as a required clause of its
+                    // own, which matches nothing; it belongs to this clause as an exclusion.
+                    subs.push((Occur::compose(occur, sub_occur), query));
+                }
+                match subs.len() {
+                    0 => Ok(None),
+                    // A group matches where its contents match.
+                    1 => Ok(subs.pop().map(|(occur, query)| match occur {
+                        Occur::MustNot => (Occur::MustNot, query),
+                        _ => (Occur::Should, query),
+                    })),
+                    _ if subs.iter().all(|(o, _)| *o == Occur::MustNot) => {
+                        // Only exclusions: keep them together, excluded as one.
+                        let any: Vec<Clause> =
+                            subs.into_iter().map(|(_, q)| (Occur::Should, q)).collect();
+                        Ok(Some((Occur::MustNot, Box::new(BooleanQuery::new(any)))))
+                    }
+                    _ => Ok(Some((Occur::Should, Box::new(BooleanQuery::new(subs))))),
+                }
+            }
+            UserInputAst::Boost(sub, boost) => Ok(self.build(sub)?.map(|(occur, query)| {
+                let boosted: Box<dyn Query> =
+                    Box::new(BoostQuery::new(query, boost.into_inner() as f32));
+                (occur, boosted)
+            })),
+            UserInputAst::Leaf(leaf) => {
+                if let UserInputLeaf::Literal(lit) = leaf.as_ref() {
+                    if analyzer::tokens(&mut self.analyzer, &lit.phrase).is_empty() {
+                        return Ok(None);
+                    }
+                    if let Some((spaced, joined)) = spellings(lit) {
+                        let spellings = vec![self.leaf(spaced)?, self.leaf(joined)?];
+                        return Ok(Some((
+                            Occur::Should,
+                            Box::new(DisjunctionMaxQuery::new(spellings)),
+                        )));
+                    }
+                }
+                Ok(Some((Occur::Should, self.leaf(leaf.as_ref().clone())?)))
+            }
+        }
+    }
+
+    fn leaf(&self, leaf: impl Into<UserInputLeaf>) -> Result<Box<dyn Query>, QueryParserError> {
+        self.parser
+            .build_query_from_user_input_ast(UserInputAst::Leaf(Box::new(leaf.into())))
+    }
+}
+
+/// The two other spellings of an unquoted hyphenated word: `"a b"` and `ab`.
+fn spellings(lit: &UserInputLiteral) -> Option<(UserInputLiteral, UserInputLiteral)> {
+    if lit.delimiter != Delimiter::None || !is_compound(&lit.phrase) {
+        return None;
+    }
+    let spaced = UserInputLiteral {
+        phrase: lit.phrase.replace(is_hyphen, " "),
+        delimiter: Delimiter::DoubleQuotes,
+        ..lit.clone()
+    };
+    let joined = UserInputLiteral {
+        phrase: lit.phrase.replace(is_hyphen, ""),
+        ..lit.clone()
+    };
+    Some((spaced, joined))
 }
 
 fn parser_message(err: &QueryParserError) -> String {
@@ -308,39 +410,6 @@ fn word_before(chars: &[char], i: usize) -> String {
     word.trim_start_matches(['+', '-']).to_string()
 }
 
-/// Reads every unquoted hyphenated word `a-b` as `("a b" OR ab)`.
-fn rewrite(ast: UserInputAst) -> UserInputAst {
-    match ast {
-        UserInputAst::Clause(clauses) => UserInputAst::Clause(
-            clauses
-                .into_iter()
-                .map(|(occur, sub)| (occur, rewrite(sub)))
-                .collect(),
-        ),
-        UserInputAst::Boost(sub, boost) => UserInputAst::Boost(Box::new(rewrite(*sub)), boost),
-        UserInputAst::Leaf(leaf) => match *leaf {
-            UserInputLeaf::Literal(lit)
-                if lit.delimiter == Delimiter::None && is_compound(&lit.phrase) =>
-            {
-                let spaced = UserInputLiteral {
-                    phrase: lit.phrase.replace(is_hyphen, " "),
-                    delimiter: Delimiter::DoubleQuotes,
-                    ..lit.clone()
-                };
-                let joined = UserInputLiteral {
-                    phrase: lit.phrase.replace(is_hyphen, ""),
-                    ..lit
-                };
-                UserInputAst::or(vec![
-                    UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(spaced))),
-                    UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(joined))),
-                ])
-            }
-            other => UserInputAst::Leaf(Box::new(other)),
-        },
-    }
-}
-
 fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
@@ -366,33 +435,39 @@ fn collect_patterns(ast: &UserInputAst, analyzer: &mut TextAnalyzer, out: &mut V
         }
         UserInputAst::Boost(sub, _) => collect_patterns(sub, analyzer, out),
         UserInputAst::Leaf(leaf) => {
-            let UserInputLeaf::Literal(lit) = leaf.as_ref() else {
-                return;
-            };
-            if lit.field_name.as_deref().is_some_and(|f| f != "body") {
-                return;
-            }
-            let terms: Vec<String> = analyzer::tokens(analyzer, &lit.phrase)
-                .into_iter()
-                .map(|t| t.text)
-                .collect();
-            let pattern = match terms.len() {
-                0 => return,
-                1 => Pattern::Term(terms.into_iter().next().unwrap_or_default()),
-                _ if lit.delimiter == Delimiter::None => {
-                    // An unquoted word that analyses to several terms ("U.S.") is a phrase
-                    // for tantivy too.
-                    Pattern::Phrase { terms, slop: 0 }
+            if let UserInputLeaf::Literal(lit) = leaf.as_ref() {
+                match spellings(lit) {
+                    Some((spaced, joined)) => {
+                        literal_pattern(&spaced, analyzer, out);
+                        literal_pattern(&joined, analyzer, out);
+                    }
+                    None => literal_pattern(lit, analyzer, out),
                 }
-                _ => Pattern::Phrase {
-                    terms,
-                    slop: lit.slop,
-                },
-            };
-            if !out.contains(&pattern) {
-                out.push(pattern);
             }
         }
+    }
+}
+
+fn literal_pattern(lit: &UserInputLiteral, analyzer: &mut TextAnalyzer, out: &mut Vec<Pattern>) {
+    if lit.field_name.as_deref().is_some_and(|f| f != "body") {
+        return;
+    }
+    let terms: Vec<String> = analyzer::tokens(analyzer, &lit.phrase)
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
+    let pattern = match terms.len() {
+        0 => return,
+        1 => Pattern::Term(terms.into_iter().next().unwrap_or_default()),
+        // An unquoted word that analyses to several terms ("U.S.") is a phrase for tantivy too.
+        _ if lit.delimiter == Delimiter::None => Pattern::Phrase { terms, slop: 0 },
+        _ => Pattern::Phrase {
+            terms,
+            slop: lit.slop,
+        },
+    };
+    if !out.contains(&pattern) {
+        out.push(pattern);
     }
 }
 
@@ -480,23 +555,33 @@ mod tests {
     }
 
     #[test]
-    fn hyphenated_words_become_phrase_or_joined() {
-        let ast = rewrite(query_grammar::parse_query("anti-satellite test").unwrap());
+    fn hyphenated_words_have_two_other_spellings() {
+        let lit = |phrase: &str| UserInputLiteral {
+            field_name: None,
+            phrase: phrase.into(),
+            delimiter: Delimiter::None,
+            slop: 0,
+            prefix: false,
+        };
+        let (spaced, joined) = spellings(&lit("anti-satellite")).unwrap();
         assert_eq!(
-            format!("{ast:?}"),
-            "(*(?\"anti satellite\" ?antisatellite) *test)"
+            format!("{spaced:?} {joined:?}"),
+            "\"anti satellite\" antisatellite"
         );
-        assert!(is_compound("F-16"));
-        assert!(!is_compound("-launch"));
-        assert!(!is_compound("a--"));
+        assert!(spellings(&lit("F-16")).is_some());
+        assert!(spellings(&lit("-launch")).is_none());
+        assert!(spellings(&lit("a--")).is_none());
+        let quoted = UserInputLiteral {
+            delimiter: Delimiter::DoubleQuotes,
+            ..lit("anti-satellite")
+        };
+        assert!(spellings(&quoted).is_none());
     }
 
     #[test]
     fn patterns_leave_out_excluded_and_title_only_parts() {
-        let ast = rewrite(
-            query_grammar::parse_query("anti-satellite -launch title:orbit \"space force\"")
-                .unwrap(),
-        );
+        let ast = query_grammar::parse_query("anti-satellite -launch title:orbit \"space force\"")
+            .unwrap();
         let mut out = Vec::new();
         collect_patterns(&ast, &mut analyzer::query_analyzer(), &mut out);
         assert_eq!(

@@ -191,3 +191,34 @@ fn bad_queries_are_errors_not_panics() {
         assert!(err.to_string().contains(msg), "{q:?}: {err}");
     }
 }
+
+fn score_of(engine: &Engine, query: &str, path: &str) -> f32 {
+    let req = SearchRequest {
+        query: query.into(),
+        limit: 100,
+        ..Default::default()
+    };
+    let r = engine.search(&req).unwrap();
+    r.hits.iter().find(|h| h.path == path).unwrap().score
+}
+
+#[test]
+fn a_hyphenated_match_scores_as_its_best_spelling_not_the_sum() {
+    let e = spellings();
+    let hyphen = score_of(&e, "anti-satellite", "hyphen");
+    let as_phrase = score_of(&e, "\"anti satellite\"", "hyphen");
+    let as_joined = score_of(&e, "antisatellite", "hyphen");
+    assert_eq!(hyphen, as_phrase.max(as_joined));
+}
+
+#[test]
+fn and_not_excludes() {
+    let e = spellings();
+    let mut hits = search(&e, "satellite AND NOT weapon");
+    hits.sort();
+    assert_eq!(hits, ["apart", "hyphen", "plural"]);
+    assert_eq!(search(&e, "satellite AND NOT weapon"), search(&e, "satellite -weapon"));
+    let mut hits = search(&e, "(satellite OR cafe) AND NOT (weapon OR orbit)");
+    hits.sort();
+    assert_eq!(hits, ["apart", "cafe", "hyphen"]);
+}
