@@ -268,7 +268,7 @@ fn repair(input: &str) -> Result<Repaired, (String, usize)> {
             }
             '\'' if prev.is_some_and(is_word) => {
                 out.push_str("\\'");
-                note_once(&mut notes, "read apostrophes as part of words (Russia's)");
+                note_apostrophe(&mut notes, &chars, i);
             }
             '\'' => {
                 // A single-quoted phrase if a closing quote ends a word later on; else an
@@ -290,7 +290,7 @@ fn repair(input: &str) -> Result<Repaired, (String, usize)> {
                     }
                     None => {
                         out.push_str("\\'");
-                        note_once(&mut notes, "read apostrophes as part of words (Russia's)");
+                        note_apostrophe(&mut notes, &chars, i);
                     }
                 }
             }
@@ -391,6 +391,22 @@ fn check_operators(input: &str) -> Result<(), (String, usize)> {
         }
     }
     Ok(())
+}
+
+/// Notes the word around the apostrophe at `chars[i]`, which is read as part of it.
+fn note_apostrophe(notes: &mut Vec<String>, chars: &[char], i: usize) {
+    let start = (0..i)
+        .rev()
+        .find(|&j| chars[j].is_whitespace())
+        .map_or(0, |j| j + 1);
+    let end = (i..chars.len())
+        .find(|&j| chars[j].is_whitespace())
+        .unwrap_or(chars.len());
+    let word: String = chars[start..end].iter().collect();
+    note_once(
+        notes,
+        &format!("read the apostrophe in \"{word}\" as part of the word"),
+    );
 }
 
 fn note_once(notes: &mut Vec<String>, note: &str) {
@@ -549,7 +565,7 @@ mod tests {
             [
                 "read the unmatched '\"' at column 20 as part of the text",
                 "read \"media:\" as a word: 'media' is not a field (fields: title, body, author, source, topic, place, person, org, language)",
-                "read apostrophes as part of words (Russia's)",
+                "read the apostrophe in \"Russia's\" as part of the word",
             ]
         );
     }

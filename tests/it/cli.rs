@@ -125,7 +125,7 @@ fn pasted_headlines_are_read_as_words_with_a_note() {
     assert!(out.starts_with("1. Ministry denies test"), "{out}");
     assert_eq!(
         err,
-        "lede: note: read apostrophes as part of words (Russia's)\n\
+        "lede: note: read the apostrophe in \"Ministry's\" as part of the word\n\
          lede: note: read \"denies:\" as a word: 'denies' is not a field (fields: title, body, \
          author, source, topic, place, person, org, language)\n"
     );

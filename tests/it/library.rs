@@ -217,7 +217,10 @@ fn and_not_excludes() {
     let mut hits = search(&e, "satellite AND NOT weapon");
     hits.sort();
     assert_eq!(hits, ["apart", "hyphen", "plural"]);
-    assert_eq!(search(&e, "satellite AND NOT weapon"), search(&e, "satellite -weapon"));
+    assert_eq!(
+        search(&e, "satellite AND NOT weapon"),
+        search(&e, "satellite -weapon")
+    );
     let mut hits = search(&e, "(satellite OR cafe) AND NOT (weapon OR orbit)");
     hits.sort();
     assert_eq!(hits, ["apart", "cafe", "hyphen"]);
