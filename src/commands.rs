@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -104,6 +105,8 @@ fn build_default_index(dir: &Path) -> Result<()> {
 struct StderrReporter {
     bar: ProgressBar,
     verbose: bool,
+    files: AtomicU64,
+    articles: AtomicU64,
 }
 
 impl StderrReporter {
@@ -116,11 +119,17 @@ impl StderrReporter {
         let bar = ProgressBar::with_draw_target(None, target);
         bar.set_style(
             ProgressStyle::with_template(
-                "{bar:30} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {msg} ETA {eta}",
+                "{bar:30} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} \
+                 · {msg} · ETA {eta}",
             )
             .expect("a valid template"),
         );
-        StderrReporter { bar, verbose }
+        StderrReporter {
+            bar,
+            verbose,
+            files: AtomicU64::new(0),
+            articles: AtomicU64::new(0),
+        }
     }
 
     fn finish(&self) {
@@ -133,7 +142,14 @@ impl Reporter for StderrReporter {
         self.bar.set_length(bytes);
     }
 
-    fn file_done(&self, bytes: u64, _articles: u64) {
+    fn file_done(&self, bytes: u64, articles: u64) {
+        let files = self.files.fetch_add(1, Ordering::Relaxed) + 1;
+        let articles = self.articles.fetch_add(articles, Ordering::Relaxed) + articles;
+        self.bar.set_message(format!(
+            "{} files, {} articles",
+            output::thousands(files),
+            output::thousands(articles)
+        ));
         self.bar.inc(bytes);
     }
 
