@@ -30,9 +30,12 @@ pub struct Article {
     /// ISO 639-1 code when known.
     pub language: Option<String>,
     pub url: Option<String>,
-    /// The reader that understood the file ("txt", "json", ...).
+    /// The reader that understood the file: one of [`ARTICLE_FORMATS`].
     pub format: &'static str,
 }
+
+/// The values of [`Article::format`].
+pub const ARTICLE_FORMATS: &[&str] = &["txt", "json", "html", "sgml", "feed"];
 
 impl Article {
     /// Whether there is anything to search in this article.

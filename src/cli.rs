@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use lede::corpus::json::Target;
+use lede::corpus::{DEFAULT_MAX_BYTES, Format};
+use lede::facets::{FacetField, FacetRequest};
 use lede::indexer::{DEFAULT_HEAP_BYTES, IndexRequest};
 use lede::query::Combine;
 use lede::search::SearchRequest;
@@ -34,9 +37,11 @@ pub struct Cli {
 pub enum Command {
     /// Build an index from folders of articles.
     ///
-    /// Walks each CORPUS folder, reads every article it understands (.txt in the seed layout:
-    /// a title line, the body, an optional `Author: NAME` last line and `Key: value` header),
-    /// and replaces the index with what it found. Bad files are warned about and skipped.
+    /// Walks each CORPUS folder, reads every article it understands, and replaces the index
+    /// with what it found. Readers by extension: .txt .text (a title line, the body, an
+    /// optional `Author: NAME` last line and `Key: value` header), .json, .jsonl .ndjson,
+    /// .html .htm, .sgm .sgml (Reuters-21578), .rss .atom .xml (feeds), and any of them
+    /// gzipped (.jsonl.gz). Bad files are warned about, counted and skipped.
     Index(IndexArgs),
     /// Search an index and print ranked articles with highlighted passages.
     ///
@@ -66,6 +71,26 @@ pub struct IndexArgs {
     #[arg(long, value_name = "MB", default_value_t = (DEFAULT_HEAP_BYTES >> 20) as u64,
           value_parser = clap::value_parser!(u64).range(32..=65536))]
     pub heap: u64,
+
+    /// Read a JSON key into an article field, e.g. `body=story_text` or
+    /// `authors=meta.byline` (repeatable). Fields: id, title, body, authors, date, url,
+    /// source, section, topics, places, people, orgs, language
+    #[arg(long = "field", value_name = "FIELD=KEY", value_parser = parse_field)]
+    pub fields: Vec<(Target, String)>,
+
+    /// Read files with this extension with a reader, e.g. `TXT=txt` or `story=json`
+    /// (repeatable). Readers: txt, json, jsonl, html, sgml, feed
+    #[arg(long = "ext", value_name = "EXT=READER", value_parser = parse_ext)]
+    pub extensions: Vec<(String, Format)>,
+
+    /// Read at most this many MB of one file (the rest is left out, with a warning)
+    #[arg(long, value_name = "MB", default_value_t = DEFAULT_MAX_BYTES >> 20,
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_file_mb: u64,
+
+    /// Treat any problem with a file as an error: leave the index as it was and exit 2
+    #[arg(long)]
+    pub strict: bool,
 
     /// Print the summary as JSON
     #[arg(long)]
@@ -103,6 +128,12 @@ pub struct SearchArgs {
     #[arg(long)]
     pub any: bool,
 
+    /// Count the matches by a field, over all of them: author, source, section, topic,
+    /// place, person, org, language or format. FIELD=N shows the top N (default 10);
+    /// section=/PATH counts the sections under PATH (repeatable)
+    #[arg(long = "facet", value_name = "FIELD[=N]", value_parser = parse_facet)]
+    pub facets: Vec<FacetRequest>,
+
     /// Print one JSON object (see README: "JSON output")
     #[arg(long)]
     pub json: bool,
@@ -132,8 +163,68 @@ impl IndexArgs {
         let mut req = IndexRequest::new(roots, self.index.clone());
         req.rebuild = self.rebuild;
         req.heap_bytes = (self.heap as usize) << 20;
+        req.read.fields.overrides = self.fields.clone();
+        req.read.extensions = self.extensions.clone();
+        req.read.max_bytes = self.max_file_mb << 20;
+        req.strict = self.strict;
         req
     }
+}
+
+/// Values a facet shows unless told otherwise.
+const DEFAULT_FACET_SIZE: usize = 10;
+
+fn parse_facet(arg: &str) -> Result<FacetRequest, String> {
+    let (name, value) = match arg.split_once('=') {
+        Some((name, value)) => (name, Some(value)),
+        None => (arg, None),
+    };
+    let field = FacetField::from_name(name)
+        .ok_or_else(|| format!("unknown facet '{name}' (facets: {})", FacetField::names()))?;
+    let mut request = FacetRequest {
+        field,
+        size: DEFAULT_FACET_SIZE,
+        under: Vec::new(),
+    };
+    match value {
+        None => {}
+        Some(path) if field == FacetField::Section && path.starts_with('/') => {
+            request.under = path
+                .split('/')
+                .filter(|p| !p.is_empty())
+                .map(str::to_string)
+                .collect();
+        }
+        Some(n) => {
+            request.size = n
+                .parse()
+                .map_err(|_| format!("expected a number of values after '{name}=', not '{n}'"))?;
+        }
+    }
+    Ok(request)
+}
+
+fn parse_field(arg: &str) -> Result<(Target, String), String> {
+    let (name, key) = arg
+        .split_once('=')
+        .filter(|(_, key)| !key.is_empty())
+        .ok_or_else(|| format!("expected FIELD=KEY, like body=story_text, not '{arg}'"))?;
+    let target = Target::from_name(name)
+        .ok_or_else(|| format!("unknown field '{name}' (fields: {})", Target::NAMES))?;
+    Ok((target, key.to_string()))
+}
+
+fn parse_ext(arg: &str) -> Result<(String, Format), String> {
+    let (ext, reader) = arg
+        .split_once('=')
+        .ok_or_else(|| format!("expected EXT=READER, like TXT=txt, not '{arg}'"))?;
+    let ext = ext.trim_start_matches('.');
+    if ext.is_empty() {
+        return Err(format!("no extension in '{arg}'"));
+    }
+    let format = Format::from_name(reader)
+        .ok_or_else(|| format!("unknown reader '{reader}' (readers: {})", Format::NAMES))?;
+    Ok((ext.to_string(), format))
 }
 
 impl SearchArgs {
@@ -145,6 +236,7 @@ impl SearchArgs {
             offset: self.offset,
             passages: self.passages,
             combine: if self.any { Combine::Any } else { Combine::All },
+            facets: self.facets.clone(),
         }
     }
 }
@@ -195,6 +287,89 @@ mod tests {
         assert_eq!(req.roots, [PathBuf::from("corpus")]);
         assert_eq!(req.index, PathBuf::from("index"));
         assert_eq!(req.heap_bytes, DEFAULT_HEAP_BYTES);
+    }
+
+    #[test]
+    fn reading_options() {
+        let cli = Cli::try_parse_from([
+            "lede",
+            "index",
+            "c",
+            "--field",
+            "body=story_text",
+            "--field",
+            "authors=meta.by",
+            "--ext",
+            ".TXT=txt",
+            "--max-file-mb",
+            "5",
+            "--strict",
+        ])
+        .unwrap();
+        let Command::Index(args) = cli.command else {
+            panic!("not index")
+        };
+        let req = args.to_request();
+        assert_eq!(
+            req.read.fields.overrides,
+            [
+                (Target::Body, "story_text".into()),
+                (Target::Authors, "meta.by".into())
+            ]
+        );
+        assert_eq!(req.read.extensions, [("TXT".into(), Format::Txt)]);
+        assert_eq!(req.read.max_bytes, 5 << 20);
+        assert!(req.strict);
+        let err = Cli::try_parse_from(["lede", "index", "--field", "bodyy=x"]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("unknown field 'bodyy' (fields: id, title, body,")
+        );
+        let err = Cli::try_parse_from(["lede", "index", "--ext", "doc=word"]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("unknown reader 'word' (readers: txt, json")
+        );
+    }
+
+    #[test]
+    fn facets() {
+        let cli = Cli::try_parse_from([
+            "lede",
+            "search",
+            "x",
+            "--facet",
+            "topic",
+            "--facet",
+            "author=3",
+            "--facet",
+            "section=/bbc/sport",
+        ])
+        .unwrap();
+        let Command::Search(args) = cli.command else {
+            panic!("not search")
+        };
+        let f = args.to_request().facets;
+        assert_eq!((f[0].field, f[0].size), (FacetField::Topic, 10));
+        assert_eq!((f[1].field, f[1].size), (FacetField::Author, 3));
+        assert_eq!(
+            (f[2].field, &f[2].under),
+            (
+                FacetField::Section,
+                &vec!["bbc".to_string(), "sport".into()]
+            )
+        );
+        let err = Cli::try_parse_from(["lede", "search", "x", "--facet", "colour"]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("unknown facet 'colour' (facets: author, source,")
+        );
+        let err =
+            Cli::try_parse_from(["lede", "search", "x", "--facet", "topic=many"]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("expected a number of values after 'topic=', not 'many'")
+        );
     }
 
     #[test]

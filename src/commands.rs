@@ -34,6 +34,17 @@ fn index(args: &IndexArgs) -> Result<ExitCode> {
         output::write_index_summary(&mut out, &summary)?;
     }
     out.flush()?;
+    if !summary.committed {
+        anyhow::bail!(
+            "--strict: {} {} in the corpus, so the index was left as it was",
+            summary.problems(),
+            if summary.problems() == 1 {
+                "problem"
+            } else {
+                "problems"
+            }
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::IndexWriter;
 
-use crate::corpus::{self, Skip};
+use crate::corpus::{self, ReadOptions};
 use crate::error::{Error, Result};
 use crate::store;
 
@@ -32,6 +32,10 @@ pub struct IndexRequest {
     pub rebuild: bool,
     /// Total memory for the writer's buffers.
     pub heap_bytes: usize,
+    /// How files are read (JSON field names, more extensions, size limit).
+    pub read: ReadOptions,
+    /// Any problem with a file leaves the index as it was (no commit).
+    pub strict: bool,
 }
 
 impl IndexRequest {
@@ -41,6 +45,8 @@ impl IndexRequest {
             index,
             rebuild: false,
             heap_bytes: DEFAULT_HEAP_BYTES,
+            read: ReadOptions::default(),
+            strict: false,
         }
     }
 }
@@ -72,14 +78,31 @@ pub struct IndexSummary {
     pub seconds: f64,
     /// Files (and folders) that gave no articles, by reason.
     pub skipped: BTreeMap<String, Vec<String>>,
+    /// Of those, the ones that are problems (not merely files that hold no articles, like
+    /// images or config files).
+    pub problem_files: u64,
     /// Warnings about files that were still indexed.
     pub warnings: u64,
+    /// Records inside files that had no text, left out.
+    pub empty_records: u64,
+    /// Articles indexed without a title.
+    pub untitled: u64,
+    /// Articles indexed without a body (a title only).
+    pub bodiless: u64,
+    /// Whether the index now holds this run's articles (false when `strict` found problems).
+    pub committed: bool,
 }
 
 impl IndexSummary {
     /// Number of files skipped, for every reason.
     pub fn skipped_count(&self) -> usize {
         self.skipped.values().map(Vec::len).sum()
+    }
+
+    /// Problems that `--strict` refuses: warnings, records without text, and files skipped
+    /// for anything but their extension.
+    pub fn problems(&self) -> u64 {
+        self.warnings + self.empty_records + self.problem_files
     }
 
     /// Megabytes (10^6 bytes) read per second.
@@ -111,6 +134,7 @@ pub fn run(req: &IndexRequest, reporter: &dyn Reporter) -> Result<IndexSummary> 
         reporter.warn(&problem.path, &problem.reason);
         add_skip(&skipped, &problem.reason, &problem.path);
     }
+    let problem_files = AtomicU64::new(walk.problems.len() as u64);
     let total_bytes = walk.files.iter().map(|f| f.size).sum();
     reporter.start(walk.files.len() as u64, total_bytes);
 
@@ -124,16 +148,26 @@ pub fn run(req: &IndexRequest, reporter: &dyn Reporter) -> Result<IndexSummary> 
     let files = AtomicU64::new(0);
     let bytes = AtomicU64::new(0);
     let warnings = AtomicU64::new(0);
+    let empty_records = AtomicU64::new(0);
+    let untitled = AtomicU64::new(0);
+    let bodiless = AtomicU64::new(0);
     let fields = store.fields;
     walk.files.par_iter().try_for_each(|file| -> Result<()> {
         let mut added = 0;
-        match corpus::read(file) {
+        match corpus::read(file, &req.read) {
             Ok(read) => {
                 for warning in &read.warnings {
                     reporter.warn(&file.path, warning);
                 }
                 warnings.fetch_add(read.warnings.len() as u64, Ordering::Relaxed);
+                empty_records.fetch_add(read.empty_records, Ordering::Relaxed);
                 for article in &read.articles {
+                    if article.title.trim().is_empty() {
+                        untitled.fetch_add(1, Ordering::Relaxed);
+                    }
+                    if article.body.trim().is_empty() {
+                        bodiless.fetch_add(1, Ordering::Relaxed);
+                    }
                     writer
                         .add_document(fields.document(article))
                         .map_err(|e| Error::index(&req.index, e))?;
@@ -143,8 +177,9 @@ pub fn run(req: &IndexRequest, reporter: &dyn Reporter) -> Result<IndexSummary> 
                 bytes.fetch_add(file.size, Ordering::Relaxed);
             }
             Err(skip) => {
-                if !matches!(skip, Skip::Unsupported(_)) {
+                if !skip.is_expected() {
                     reporter.warn(&file.path, &skip.to_string());
+                    problem_files.fetch_add(1, Ordering::Relaxed);
                 }
                 add_skip(&skipped, &skip.to_string(), &file.path);
             }
@@ -154,28 +189,38 @@ pub fn run(req: &IndexRequest, reporter: &dyn Reporter) -> Result<IndexSummary> 
         Ok(())
     })?;
 
-    let roots: Vec<String> = req
-        .roots
-        .iter()
-        .map(|r| r.to_string_lossy().into_owned())
-        .collect();
-    let mut commit = writer
-        .prepare_commit()
-        .map_err(|e| Error::index(&req.index, e))?;
-    commit.set_payload(&store::payload(&roots));
-    commit.commit().map_err(|e| Error::index(&req.index, e))?;
-    writer
-        .wait_merging_threads()
-        .map_err(|e| Error::index(&req.index, e))?;
-
     summary.articles = articles.into_inner();
     summary.files = files.into_inner();
     summary.bytes = bytes.into_inner();
     summary.warnings = warnings.into_inner();
+    summary.empty_records = empty_records.into_inner();
+    summary.problem_files = problem_files.into_inner();
+    summary.untitled = untitled.into_inner();
+    summary.bodiless = bodiless.into_inner();
     summary.skipped = skipped.into_inner().unwrap_or_else(|p| p.into_inner());
     for paths in summary.skipped.values_mut() {
         paths.sort();
     }
+
+    if req.strict && summary.problems() > 0 {
+        // Nothing of this run becomes visible: the index stays at its last commit.
+        writer.rollback().map_err(|e| Error::index(&req.index, e))?;
+    } else {
+        let roots: Vec<String> = req
+            .roots
+            .iter()
+            .map(|r| r.to_string_lossy().into_owned())
+            .collect();
+        let mut commit = writer
+            .prepare_commit()
+            .map_err(|e| Error::index(&req.index, e))?;
+        commit.set_payload(&store::payload(&roots));
+        commit.commit().map_err(|e| Error::index(&req.index, e))?;
+        summary.committed = true;
+    }
+    writer
+        .wait_merging_threads()
+        .map_err(|e| Error::index(&req.index, e))?;
     summary.seconds = elapsed(started);
     Ok(summary)
 }

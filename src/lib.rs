@@ -29,6 +29,7 @@ pub mod article;
 pub mod corpus;
 pub mod dates;
 pub mod error;
+pub mod facets;
 pub mod indexer;
 pub mod output;
 pub mod passages;

@@ -9,6 +9,7 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 
 use crate::dates;
+use crate::facets::FacetCounts;
 use crate::indexer::IndexSummary;
 use crate::passages::Passage;
 use crate::search::{Hit, SearchResults};
@@ -41,6 +42,7 @@ pub fn write_text(w: &mut impl Write, results: &SearchResults, color: bool) -> i
     for hit in &results.hits {
         write_hit(w, &p, hit)?;
     }
+    write_facets(w, &p, &results.facets)?;
     let shown = match results.hits.len() {
         0 => String::new(),
         n => format!("; showing {}-{}", results.offset + 1, results.offset + n),
@@ -78,7 +80,8 @@ fn write_hit(w: &mut impl Write, p: &Painter, hit: &Hit) -> io::Result<()> {
     if let Some(date) = hit.date {
         meta.push(dates::display(date));
     }
-    meta.push(hit.path.clone());
+    meta.extend(hit.source.clone());
+    meta.push(hit.id.clone());
     write!(w, "   ")?;
     p.paint(w, META, &meta.join(" · "))?;
     writeln!(w)?;
@@ -89,6 +92,34 @@ fn write_hit(w: &mut impl Write, p: &Painter, hit: &Hit) -> io::Result<()> {
         writeln!(w)?;
     }
     writeln!(w)
+}
+
+/// Facets as a compact table: a line per facet, its values by count.
+fn write_facets(w: &mut impl Write, p: &Painter, facets: &[FacetCounts]) -> io::Result<()> {
+    for f in facets {
+        let name = match &f.under {
+            Some(under) if under != "/" => format!("{} {under}", f.field.name()),
+            _ => f.field.name().to_string(),
+        };
+        let shown = if f.values.len() < f.distinct {
+            format!(" ({} of {})", f.values.len(), thousands(f.distinct as u64))
+        } else {
+            String::new()
+        };
+        p.paint(w, TITLE, &format!("{name}{shown}:"))?;
+        if f.values.is_empty() {
+            write!(w, " (none)")?;
+        }
+        for v in &f.values {
+            write!(w, "  {} ", v.value)?;
+            p.paint(w, DIM, &thousands(v.count))?;
+        }
+        writeln!(w)?;
+    }
+    if !facets.is_empty() {
+        writeln!(w)?;
+    }
+    Ok(())
 }
 
 /// A passage on one line: line breaks become spaces, cuts become ellipses.
@@ -155,6 +186,25 @@ pub fn write_index_summary(w: &mut impl Write, s: &IndexSummary) -> io::Result<(
         s.seconds,
         s.mb_per_second()
     )?;
+    let lacking: Vec<String> = [
+        (s.untitled, "no title"),
+        (s.bodiless, "no body (a title only)"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{} with {what}", thousands(*n)))
+    .collect();
+    if !lacking.is_empty() {
+        writeln!(w, "  of which {}", lacking.join(", "))?;
+    }
+    if s.empty_records > 0 {
+        writeln!(
+            w,
+            "left out {} {} with no text inside files",
+            thousands(s.empty_records),
+            plural(s.empty_records, "record", "records")
+        )?;
+    }
     let skipped = s.skipped_count() as u64;
     if skipped > 0 {
         writeln!(
@@ -233,7 +283,14 @@ mod tests {
                 date: dates::parse("2024-03-05"),
                 source: None,
                 section: "/".into(),
+                topics: vec![],
+                places: vec![],
+                people: vec![],
+                orgs: vec![],
+                language: Some("en".into()),
                 url: None,
+                word_count: 6,
+                format: "txt",
                 passages: vec![Passage {
                     text: "The orbit\n\nwas low".into(),
                     offset: 10,
@@ -242,6 +299,7 @@ mod tests {
                     cut_after: false,
                 }],
             }],
+            facets: vec![],
         }
     }
 

@@ -237,13 +237,40 @@ fn phrase_end<'t>(
 
 /// Sentence byte ranges, without surrounding white space.
 fn sentences(body: &str) -> Vec<(usize, usize)> {
-    body.split_sentence_bound_indices()
+    unwrap_lines(body)
+        .split_sentence_bound_indices()
         .filter_map(|(start, s)| {
             let lead = s.len() - s.trim_start().len();
             let trimmed = s.trim();
             (!trimmed.is_empty()).then(|| (start + lead, start + lead + trimmed.len()))
         })
         .collect()
+}
+
+/// The body with hard line wraps (a single line break inside a paragraph, as in wire copy)
+/// turned into spaces, so that they do not end sentences. A blank line or an indented line
+/// still starts a paragraph. Same length as the body, so offsets carry over.
+fn unwrap_lines(body: &str) -> String {
+    let bytes = body.as_bytes();
+    let mut out = body.as_bytes().to_vec();
+    for (i, &b) in bytes.iter().enumerate() {
+        if b != b'\n' {
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|p| bytes[p]);
+        let next = bytes.get(i + 1).copied();
+        let next2 = bytes.get(i + 2).copied();
+        let paragraph = prev == Some(b'\n')
+            || prev == Some(b'\r')
+            || matches!(next, Some(b'\n' | b'\r' | b'\t'))
+            || (next == Some(b' ') && next2 == Some(b' '))
+            || next.is_none();
+        if !paragraph {
+            out[i] = b' ';
+        }
+    }
+    // Only ASCII newlines were replaced by ASCII spaces: still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|_| body.to_string())
 }
 
 /// Candidate windows: from each sentence, as many whole sentences as fit in the target; a
@@ -456,6 +483,21 @@ mod tests {
         assert_eq!(
             marked(&p[0]),
             "[Space security talks] began. Talks on space were short."
+        );
+    }
+
+    #[test]
+    fn hard_wrapped_lines_are_not_sentence_ends() {
+        let body = "LONDON, March 28 - The council said on\nFriday that oil prices rose.\n    A second paragraph\nstarts here.";
+        assert_eq!(
+            sentences(body)
+                .iter()
+                .map(|&(s, e)| &body[s..e])
+                .collect::<Vec<_>>(),
+            [
+                "LONDON, March 28 - The council said on\nFriday that oil prices rose.",
+                "A second paragraph\nstarts here."
+            ]
         );
     }
 

@@ -564,7 +564,7 @@ mod tests {
             r.notes,
             [
                 "read the unmatched '\"' at column 20 as part of the text",
-                "read \"media:\" as a word: 'media' is not a field (fields: title, body, author, source, topic, place, person, org, language)",
+                "read \"media:\" as a word: 'media' is not a field (fields: title, body, author, source, topic, place, person, org, language, format)",
                 "read the apostrophe in \"Russia's\" as part of the word",
             ]
         );

@@ -5,16 +5,17 @@
 
 use jiff::Timestamp;
 use tantivy::schema::{
-    FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions, Value,
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::{DateTime, TantivyDocument};
 
 use crate::analyzer::{KEYWORD_ANALYZER, NEWS_ANALYZER};
-use crate::article::Article;
+use crate::article::{ARTICLE_FORMATS, Article};
+use crate::facets::FacetField;
 
 /// Bumped whenever the schema or the analysis changes in a way an old index cannot serve.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -39,7 +40,7 @@ pub struct Fields {
 
 /// Names a user may write before a colon in a query (`title:satellite`).
 pub const QUERY_FIELDS: &[&str] = &[
-    "title", "body", "author", "source", "topic", "place", "person", "org", "language",
+    "title", "body", "author", "source", "topic", "place", "person", "org", "language", "format",
 ];
 
 /// Builds the schema of a new index.
@@ -52,19 +53,22 @@ pub fn build() -> Schema {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
         .set_stored();
+    // Metadata values: searched lower-cased and folded (`author:zmhuaxia`), counted as
+    // written (the fast column keeps the raw value for facets and aggregations).
     let keyword = TextOptions::default()
         .set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(KEYWORD_ANALYZER)
                 .set_index_option(IndexRecordOption::Basic),
         )
-        .set_stored();
+        .set_stored()
+        .set_fast(tantivy::tokenizer::RAW_TOKENIZER_NAME);
     sb.add_text_field("id", STRING | STORED);
     sb.add_text_field("path", STRING | STORED);
     sb.add_text_field("title", news.clone());
     sb.add_text_field("body", news);
     sb.add_text_field("author", keyword.clone());
-    sb.add_date_field("date", INDEXED | STORED);
+    sb.add_date_field("date", INDEXED | STORED | FAST);
     sb.add_text_field("source", keyword.clone());
     sb.add_facet_field("section", FacetOptions::default().set_stored());
     sb.add_text_field("topic", keyword.clone());
@@ -73,12 +77,32 @@ pub fn build() -> Schema {
     sb.add_text_field("org", keyword.clone());
     sb.add_text_field("language", keyword);
     sb.add_text_field("url", STRING | STORED);
-    sb.add_u64_field("word_count", STORED);
-    sb.add_text_field("format", STRING | STORED);
+    sb.add_u64_field("word_count", STORED | FAST);
+    sb.add_text_field("format", keyword_raw());
     sb.build()
 }
 
+/// A value kept whole, searched and counted exactly as written (`format:sgml`).
+fn keyword_raw() -> TextOptions {
+    (STRING | STORED).set_fast(tantivy::tokenizer::RAW_TOKENIZER_NAME)
+}
+
 impl Fields {
+    /// The field a facet counts.
+    pub fn facet(&self, facet: FacetField) -> Field {
+        match facet {
+            FacetField::Author => self.author,
+            FacetField::Source => self.source,
+            FacetField::Section => self.section,
+            FacetField::Topic => self.topic,
+            FacetField::Place => self.place,
+            FacetField::Person => self.person,
+            FacetField::Org => self.org,
+            FacetField::Language => self.language,
+            FacetField::Format => self.format,
+        }
+    }
+
     /// Looks the fields up in a schema; `None` when one is missing (not a lede schema).
     pub fn from_schema(schema: &Schema) -> Option<Fields> {
         let f = |name: &str| schema.get_field(name).ok();
@@ -139,7 +163,7 @@ impl Fields {
         doc
     }
 
-    /// The article stored in a document (the format is not kept: it is "stored").
+    /// The article stored in a document.
     pub fn article(&self, doc: &TantivyDocument) -> Article {
         let one = |field: Field| {
             doc.get_first(field)
@@ -179,7 +203,10 @@ impl Fields {
             orgs: all(self.org),
             language: one(self.language),
             url: one(self.url),
-            format: "stored",
+            format: one(self.format)
+                .and_then(|f| ARTICLE_FORMATS.iter().find(|known| **known == f))
+                .copied()
+                .unwrap_or("unknown"),
         }
     }
 }
@@ -204,7 +231,7 @@ mod tests {
             topics: vec!["asat".into()],
             language: Some("en".into()),
             url: Some("https://example.org/x".into()),
-            format: "stored",
+            format: "txt",
             ..Article::default()
         };
         let back = fields.article(&fields.document(&a));

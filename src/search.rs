@@ -10,12 +10,13 @@ use std::time::Instant;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Count, MultiCollector, TopDocs};
 use tantivy::query::Query;
 use tantivy::schema::Field;
 use tantivy::{DocAddress, IndexReader, Searcher, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
+use crate::facets::{self, FacetCounts, FacetRequest};
 use crate::passages::{Passage, PassageFinder};
 use crate::query::{self, Combine};
 use crate::store::{self, Store};
@@ -35,6 +36,8 @@ pub struct SearchRequest {
     /// Passages per hit.
     pub passages: usize,
     pub combine: Combine,
+    /// Facets to count over the whole match set.
+    pub facets: Vec<FacetRequest>,
 }
 
 impl Default for SearchRequest {
@@ -45,6 +48,7 @@ impl Default for SearchRequest {
             offset: 0,
             passages: 2,
             combine: Combine::All,
+            facets: Vec::new(),
         }
     }
 }
@@ -61,6 +65,8 @@ pub struct SearchResults {
     pub offset: usize,
     pub took_ms: f64,
     pub hits: Vec<Hit>,
+    /// Counts over all matches, one per requested facet, in the order asked.
+    pub facets: Vec<FacetCounts>,
 }
 
 /// One matching article.
@@ -77,7 +83,16 @@ pub struct Hit {
     pub source: Option<String>,
     /// The section path, as `/outer/inner`.
     pub section: String,
+    pub topics: Vec<String>,
+    pub places: Vec<String>,
+    pub people: Vec<String>,
+    pub orgs: Vec<String>,
+    /// ISO 639-1 code, when known.
+    pub language: Option<String>,
     pub url: Option<String>,
+    pub word_count: u64,
+    /// The reader that read it: txt, json, html, sgml or feed.
+    pub format: &'static str,
     pub passages: Vec<Passage>,
 }
 
@@ -115,7 +130,16 @@ impl Engine {
         let fields = &self.store.fields;
         let parsed = query::parse(&req.query, &self.store.index.schema(), fields, req.combine)?;
         let searcher = self.reader.searcher();
-        let (page, total) = self.top(&searcher, parsed.query.as_ref(), req.offset, req.limit)?;
+        let first = self.first_pass(&searcher, parsed.query.as_ref(), req)?;
+        let total = first.total;
+        let facets = first.facets.clone();
+        let page = self.page(
+            &searcher,
+            parsed.query.as_ref(),
+            req.offset,
+            req.limit,
+            first,
+        )?;
 
         let weights = term_weights(&searcher, fields.body, &parsed.patterns);
         let mut finder = PassageFinder::new(parsed.patterns, &weights);
@@ -129,12 +153,19 @@ impl Engine {
                     score,
                     passages: finder.passages(&a.body, req.passages),
                     section: format!("/{}", a.section.join("/")),
+                    word_count: a.word_count(),
+                    format: a.format,
                     id: a.id,
                     path: a.path,
                     title: a.title,
                     authors: a.authors,
                     date: a.date,
                     source: a.source,
+                    topics: a.topics,
+                    places: a.places,
+                    people: a.people,
+                    orgs: a.orgs,
+                    language: a.language,
                     url: a.url,
                 }
             })
@@ -147,39 +178,76 @@ impl Engine {
             offset: req.offset,
             took_ms: started.elapsed().as_secs_f64() * 1e3,
             hits,
+            facets,
         })
     }
 
-    /// The page `offset..offset+limit` of hits by score, equal scores ordered by path, and
-    /// the total count. Fetches past the page until a run of equal scores is complete, so
-    /// that the order does not depend on how documents sit in segments.
-    fn top(
+    /// One pass over the matches: the count, the facets, and the best hits (enough of them to
+    /// cover the page and, almost always, the scores tied with its last hit).
+    fn first_pass(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        req: &SearchRequest,
+    ) -> Result<FirstPass> {
+        let err = |e| Error::index(&self.dir, e);
+        let fetch = req.offset + req.limit + 16;
+        let mut multi = MultiCollector::new();
+        let count = multi.add_collector(Count);
+        let top = multi.add_collector(TopDocs::with_limit(fetch).order_by_score());
+        let schema = self.store.index.schema();
+        let collectors = facets::collectors(&req.facets, &schema, &self.store.fields);
+        let sections: Vec<_> = collectors
+            .sections
+            .into_iter()
+            .map(|c| multi.add_collector(c))
+            .collect();
+        let terms = collectors.terms.map(|c| multi.add_collector(c));
+        let mut fruits = searcher.search(query, &multi).map_err(err)?;
+        let section_counts = sections
+            .into_iter()
+            .map(|h| h.extract(&mut fruits))
+            .collect();
+        let term_counts = terms.map(|h| h.extract(&mut fruits));
+        Ok(FirstPass {
+            total: count.extract(&mut fruits),
+            top: top.extract(&mut fruits),
+            fetched: fetch,
+            facets: facets::counts(&req.facets, section_counts, term_counts),
+        })
+    }
+
+    /// The page `offset..offset+limit` of hits by score, equal scores ordered by path. When
+    /// the first pass did not reach past the run of scores equal to the page's last, fetches
+    /// more, so that the order never depends on how documents sit in segments.
+    fn page(
         &self,
         searcher: &Searcher,
         query: &dyn Query,
         offset: usize,
         limit: usize,
-    ) -> Result<(Vec<(f32, TantivyDocument)>, usize)> {
+        first: FirstPass,
+    ) -> Result<Vec<(f32, TantivyDocument)>> {
         let want = offset + limit;
         let err = |e| Error::index(&self.dir, e);
-        let total = searcher.search(query, &Count).map_err(err)?;
-        if want == 0 || total <= offset {
-            return Ok((Vec::new(), total));
+        if limit == 0 || first.total <= offset {
+            return Ok(Vec::new());
         }
-        let mut fetch = (want + 16).min(total);
-        let found = loop {
-            let found: Vec<(f32, DocAddress)> = searcher
-                .search(query, &TopDocs::with_limit(fetch).order_by_score())
-                .map_err(err)?;
+        let mut found = first.top;
+        let mut fetch = first.fetched;
+        loop {
             let last_wanted = found
                 .get(want.min(found.len()).saturating_sub(1))
                 .map(|f| f.0);
             let complete = found.len() < fetch || found.last().map(|f| f.0) != last_wanted;
-            if complete || fetch >= total {
-                break found;
+            if complete || fetch >= first.total {
+                break;
             }
-            fetch = (fetch * 2).min(total);
-        };
+            fetch = (fetch * 2).min(first.total);
+            found = searcher
+                .search(query, &TopDocs::with_limit(fetch).order_by_score())
+                .map_err(err)?;
+        }
         // (score, path, document), ordered by score and then path
         let path = self.store.fields.path;
         let mut docs = found
@@ -195,14 +263,22 @@ impl Engine {
             })
             .collect::<Result<Vec<_>>>()?;
         docs.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        let page = docs
+        Ok(docs
             .into_iter()
             .skip(offset)
             .take(limit)
             .map(|(score, _, doc)| (score, doc))
-            .collect();
-        Ok((page, total))
+            .collect())
     }
+}
+
+/// What the first pass over the matches found.
+struct FirstPass {
+    total: usize,
+    /// The best hits by score, at most `fetched` of them.
+    top: Vec<(f32, DocAddress)>,
+    fetched: usize,
+    facets: Vec<FacetCounts>,
 }
 /// The inverse document frequency of each pattern term in the body field.
 fn term_weights(

@@ -1,14 +1,20 @@
-//! From files on disk to `Article`s: which reader takes a file, reading and decoding its bytes,
-//! and the metadata the path gives (section folders, a date in the path).
+//! From files on disk to `Article`s: which reader takes a file, reading its bytes (gzip, size
+//! limit), decoding them, and the metadata a path or the text gives (id, section folders, a
+//! date in the path, the language).
 //!
-//! Each format has one reader module; adding a format is a reader plus one arm in [`Format`].
+//! Each format is one reader module; adding a format is a reader plus one arm in [`Format`].
 //! A file that cannot be read is a [`Skip`] with a reason, never a stop.
 
+pub mod feed;
+pub mod html;
+pub mod json;
+pub mod sgml;
 pub mod txt;
 pub mod walk;
 
 use std::borrow::Cow;
 use std::fmt;
+use std::io::Read;
 use std::path::Path;
 
 use crate::article::Article;
@@ -18,16 +24,104 @@ pub use walk::{CorpusFile, Walk, WalkProblem, walk};
 /// The formats lede reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
+    /// Plain text in the seed's layout.
     Txt,
+    /// One JSON object, or an array of them.
+    Json,
+    /// One JSON object per line.
+    JsonLines,
+    Html,
+    /// Reuters-21578 SGML.
+    Sgml,
+    /// RSS or Atom.
+    Feed,
 }
 
+/// Extensions read without being asked, matched exactly (`README.TXT` is not `.txt`).
+const EXTENSIONS: &[(&str, Format)] = &[
+    ("txt", Format::Txt),
+    ("text", Format::Txt),
+    ("json", Format::Json),
+    ("jsonl", Format::JsonLines),
+    ("ndjson", Format::JsonLines),
+    ("html", Format::Html),
+    ("htm", Format::Html),
+    ("sgm", Format::Sgml),
+    ("sgml", Format::Sgml),
+    ("rss", Format::Feed),
+    ("atom", Format::Feed),
+    ("xml", Format::Feed),
+];
+
 impl Format {
-    /// The reader for a file name's extension (matched exactly: `README.TXT` is not `.txt`).
-    pub fn for_path(path: &Path) -> Option<Format> {
-        match path.extension()?.to_str()? {
-            "txt" | "text" => Some(Format::Txt),
-            _ => None,
+    /// The reader named in `--ext EXT=NAME`.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "txt" | "text" => Format::Txt,
+            "json" => Format::Json,
+            "jsonl" | "ndjson" => Format::JsonLines,
+            "html" | "htm" => Format::Html,
+            "sgml" | "sgm" => Format::Sgml,
+            "feed" | "rss" | "atom" | "xml" => Format::Feed,
+            _ => return None,
+        })
+    }
+
+    /// Reader names, for error messages.
+    pub const NAMES: &'static str = "txt, json, jsonl, html, sgml, feed";
+}
+
+/// How files are read, beyond what their extension says.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// JSON keys for article fields (`--field body=story_text`).
+    pub fields: json::FieldMap,
+    /// More extensions and the reader for each (`--ext TXT=txt`), tried first.
+    pub extensions: Vec<(String, Format)>,
+    /// Read at most this many bytes of a file (after decompression).
+    pub max_bytes: u64,
+}
+
+/// Default limit on the bytes read from one file.
+pub const DEFAULT_MAX_BYTES: u64 = 256 << 20;
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            fields: json::FieldMap::default(),
+            extensions: Vec::new(),
+            max_bytes: DEFAULT_MAX_BYTES,
         }
+    }
+}
+
+impl ReadOptions {
+    /// The reader for a file, whether it is gzipped, and its extension (for the skip count).
+    fn format_of(&self, path: &Path) -> (Option<Format>, bool, String) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        let (inner, gz) = match name.strip_suffix(".gz") {
+            Some(inner) => (inner, true),
+            None => (name.as_ref(), false),
+        };
+        let ext = match inner.rsplit_once('.') {
+            Some((stem, ext)) if !stem.is_empty() => ext,
+            _ => "",
+        };
+        let format = self
+            .extensions
+            .iter()
+            .find(|(e, _)| e == ext)
+            .map(|(_, f)| *f)
+            .or_else(|| EXTENSIONS.iter().find(|(e, _)| *e == ext).map(|(_, f)| *f));
+        let shown = if gz {
+            format!("{ext}.gz")
+        } else {
+            ext.to_string()
+        };
+        (format.filter(|_| !ext.is_empty()), gz, shown)
     }
 }
 
@@ -36,8 +130,12 @@ impl Format {
 pub enum Skip {
     /// No reader for this extension (the extension, or "" for none).
     Unsupported(String),
+    /// An XML file whose root element is not a feed's.
+    NotAFeed(String),
     /// The file could not be read (permission denied, vanished, ...).
     Unreadable(String),
+    /// The file is not what its name says (a broken gzip, say).
+    Corrupt(String),
     /// The file holds binary data, not text.
     Binary,
     /// The file holds no title and no body text.
@@ -49,56 +147,172 @@ impl fmt::Display for Skip {
         match self {
             Skip::Unsupported(ext) if ext.is_empty() => write!(f, "no extension"),
             Skip::Unsupported(ext) => write!(f, "unsupported extension .{ext}"),
+            Skip::NotAFeed(root) => write!(f, "XML but not a feed (root element <{root}>)"),
             Skip::Unreadable(reason) => write!(f, "unreadable: {reason}"),
+            Skip::Corrupt(reason) => write!(f, "corrupt: {reason}"),
             Skip::Binary => write!(f, "binary file"),
             Skip::Empty => write!(f, "no text"),
         }
     }
 }
 
-/// What reading one file gave: its articles and the warnings met on the way.
+impl Skip {
+    /// Not an article file (an image, a config file): expected in any archive, so counted
+    /// but neither a warning nor a problem for `--strict`.
+    pub fn is_expected(&self) -> bool {
+        matches!(self, Skip::Unsupported(_) | Skip::NotAFeed(_))
+    }
+}
+
+/// What reading one file gave: its articles, the warnings met on the way, and the number of
+/// records in it that had no text (left out).
 #[derive(Debug, Default)]
 pub struct FileArticles {
     pub articles: Vec<Article>,
     pub warnings: Vec<String>,
+    pub empty_records: u64,
 }
 
 /// Reads every article in a file found by the walk.
-pub fn read(file: &CorpusFile) -> Result<FileArticles, Skip> {
-    let format = Format::for_path(&file.path).ok_or_else(|| {
-        Skip::Unsupported(
-            file.path
-                .extension()
-                .map(|e| e.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        )
-    })?;
-    let bytes = std::fs::read(&file.path).map_err(|e| Skip::Unreadable(io_reason(&e)))?;
+pub fn read(file: &CorpusFile, opts: &ReadOptions) -> Result<FileArticles, Skip> {
+    let (format, gz, ext) = opts.format_of(&file.path);
+    let format = format.ok_or(Skip::Unsupported(ext))?;
     let mut out = FileArticles::default();
-    let text = decode_text(&bytes, &mut out.warnings)?;
+    let bytes = read_bytes(&file.path, gz, opts.max_bytes, &mut out.warnings)?;
+    if encoding_rs::Encoding::for_bom(&bytes).is_none()
+        && bytes[..bytes.len().min(8192)].contains(&0)
+    {
+        return Err(Skip::Binary);
+    }
+    let single = matches!(format, Format::Txt | Format::Html);
     match format {
         Format::Txt => {
-            let (article, warnings) = txt::parse(&text);
+            let (article, warnings) = txt::parse(&decode_text(&bytes, &mut out.warnings));
             out.warnings.extend(warnings);
             out.articles.push(article);
         }
+        Format::Json | Format::JsonLines => {
+            let text = decode_text(&bytes, &mut out.warnings);
+            let records = if format == Format::Json {
+                json::parse_document(&text, &opts.fields)
+            } else {
+                json::parse_lines(&text, &opts.fields)
+            };
+            out.warnings.extend(records.warnings);
+            // Record 0 is a file that is one article: its id is its path.
+            for (n, mut article) in records.articles {
+                if n == 0 {
+                    article.id.clear();
+                } else if article.id.is_empty() {
+                    article.id = n.to_string();
+                }
+                out.articles.push(article);
+            }
+        }
+        Format::Html => {
+            let text = match html::declared_charset(&bytes) {
+                Some(encoding) if encoding_rs::Encoding::for_bom(&bytes).is_none() => {
+                    encoding.decode_without_bom_handling(&bytes).0
+                }
+                _ => decode_text(&bytes, &mut out.warnings),
+            };
+            out.articles.push(html::parse(&text));
+        }
+        Format::Sgml => {
+            // Reuters-21578 is Latin-1; Windows-1252 reads it the same and every byte decodes.
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
+            let (records, warnings) = sgml::parse(&text);
+            out.warnings.extend(warnings);
+            for (id, mut article) in records {
+                article.id = id;
+                out.articles.push(article);
+            }
+        }
+        Format::Feed => {
+            let text = match xml_encoding(&bytes) {
+                Some(encoding) if encoding != encoding_rs::UTF_8 => encoding.decode(&bytes).0,
+                _ => decode_text(&bytes, &mut out.warnings),
+            };
+            let (items, warnings) = feed::parse(&text).map_err(|e| Skip::NotAFeed(e.root))?;
+            out.warnings.extend(warnings);
+            for (id, mut article) in items {
+                article.id = id;
+                out.articles.push(article);
+            }
+        }
     }
     let path = file.path.to_string_lossy();
-    for article in &mut out.articles {
-        finish(article, &path, &file.folders);
-    }
+    let before = out.articles.len();
     out.articles.retain(Article::has_text);
     if out.articles.is_empty() {
         return Err(Skip::Empty);
     }
+    if !single {
+        out.empty_records = (before - out.articles.len()) as u64;
+    }
+    for article in &mut out.articles {
+        finish(article, &path, &file.folders);
+    }
     Ok(out)
 }
 
-/// Fills what the path tells: id and path, the section folders, a date written in the path.
-fn finish(article: &mut Article, path: &str, folders: &[String]) {
-    if article.id.is_empty() {
-        article.id = path.to_string();
+/// The file's bytes (decompressed when gzipped), at most `max` of them.
+fn read_bytes(
+    path: &Path,
+    gz: bool,
+    max: u64,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<u8>, Skip> {
+    let file = std::fs::File::open(path).map_err(|e| Skip::Unreadable(io_reason(&e)))?;
+    let mut bytes = Vec::new();
+    if gz {
+        let mut decoder =
+            flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file)).take(max + 1);
+        if let Err(e) = decoder.read_to_end(&mut bytes) {
+            if bytes.is_empty() {
+                return Err(Skip::Corrupt(format!("not a gzip file ({e})")));
+            }
+            warnings.push(format!(
+                "truncated or corrupt gzip ({e}): the {} bytes before it were read",
+                bytes.len()
+            ));
+        }
+    } else {
+        file.take(max + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Skip::Unreadable(io_reason(&e)))?;
     }
+    if bytes.len() as u64 > max {
+        bytes.truncate(max as usize);
+        warnings.push(format!(
+            "larger than {} MB: only the first {} MB were read (see --max-file-mb)",
+            max >> 20,
+            max >> 20
+        ));
+    }
+    Ok(bytes)
+}
+
+/// The encoding an XML declaration names (`<?xml version="1.0" encoding="ISO-8859-1"?>`).
+fn xml_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]);
+    let decl = head.strip_prefix('\u{feff}').unwrap_or(&head);
+    let decl = &decl[..decl.find("?>")?];
+    let at = decl.find("encoding=")? + "encoding=".len();
+    let quoted = &decl[at..];
+    let quote = quoted.chars().next()?;
+    let label = quoted[1..].split(quote).next()?;
+    encoding_rs::Encoding::for_label(label.as_bytes())
+}
+
+/// Fills what the path and text tell: the id (`path` or `path#record`), the path, the section
+/// folders, a date written in the path, the language.
+fn finish(article: &mut Article, path: &str, folders: &[String]) {
+    article.id = if article.id.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}#{}", article.id)
+    };
     article.path = path.to_string();
     if article.section.is_empty() {
         article.section = folders.to_vec();
@@ -106,31 +320,71 @@ fn finish(article: &mut Article, path: &str, folders: &[String]) {
     if article.date.is_none() {
         article.date = dates::from_path(path);
     }
+    if article.language.is_none() {
+        article.language = detect_language(article);
+    }
 }
+
+/// The ISO 639-1 code of the article's language, when whatlang is sure of it and there is
+/// running prose to tell it by. Tables of figures and codes (wire earnings reports, say) fool
+/// any detector, so text with too few ordinary words is left undetected.
+fn detect_language(article: &Article) -> Option<String> {
+    // The title and the start of the body are plenty, and keep detection cheap.
+    let mut sample = String::with_capacity(600);
+    sample.push_str(&article.title);
+    sample.push_str(". ");
+    let body = &article.body;
+    let mut end = body.len().min(500);
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    sample.push_str(&body[..end]);
+    if !is_prose(&sample) {
+        return None;
+    }
+    let info = whatlang::detect(&sample)?;
+    if !info.is_reliable() {
+        return None;
+    }
+    let code = isolang::Language::from_639_3(info.lang().code())?.to_639_1()?;
+    Some(code.to_string())
+}
+
+/// At least [`PROSE_WORDS`] different lower-case words of five letters or more.
+fn is_prose(text: &str) -> bool {
+    let mut words = std::collections::HashSet::new();
+    for word in text.split(|c: char| !c.is_alphabetic()) {
+        if word.chars().count() >= 5 && word.chars().next().is_some_and(char::is_lowercase) {
+            words.insert(word);
+            if words.len() >= PROSE_WORDS {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+const PROSE_WORDS: usize = 6;
 
 /// Text from bytes that declare no encoding: UTF-8 (a BOM is dropped), UTF-16 with a BOM, and
 /// otherwise Windows-1252, which every byte decodes in and which old archives mostly are.
-pub fn decode_text<'a>(bytes: &'a [u8], warnings: &mut Vec<String>) -> Result<Cow<'a, str>, Skip> {
+pub fn decode_text<'a>(bytes: &'a [u8], warnings: &mut Vec<String>) -> Cow<'a, str> {
     if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
         if had_errors {
             warnings.push(format!("invalid {} (bad bytes replaced)", encoding.name()));
         }
-        return Ok(text);
-    }
-    let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) {
-        return Err(Skip::Binary);
+        return text;
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(Cow::Borrowed(text)),
+        Ok(text) => Cow::Borrowed(text),
         Err(e) => {
             warnings.push(format!(
                 "not valid UTF-8 (first bad byte at offset {}), read as Windows-1252",
                 e.valid_up_to()
             ));
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            Ok(text)
+            text
         }
     }
 }
@@ -150,30 +404,61 @@ mod tests {
     #[test]
     fn decoding() {
         let mut w = Vec::new();
-        assert_eq!(
-            decode_text(b"\xEF\xBB\xBFcaf\xC3\xA9", &mut w).unwrap(),
-            "café"
-        );
-        assert_eq!(decode_text(b"\xA3600m", &mut w).unwrap(), "£600m");
+        assert_eq!(decode_text(b"\xEF\xBB\xBFcaf\xC3\xA9", &mut w), "café");
+        assert_eq!(decode_text(b"\xA3600m", &mut w), "£600m");
         assert_eq!(
             w,
             ["not valid UTF-8 (first bad byte at offset 0), read as Windows-1252"]
         );
-        assert_eq!(decode_text(b"a\0b", &mut w), Err(Skip::Binary));
-        let utf16 = b"\xFF\xFEh\0i\0";
-        assert_eq!(decode_text(utf16, &mut w).unwrap(), "hi");
+        assert_eq!(decode_text(b"\xFF\xFEh\0i\0", &mut w), "hi");
     }
 
     #[test]
     fn readers_by_extension() {
-        assert_eq!(Format::for_path(Path::new("a/b.txt")), Some(Format::Txt));
-        assert_eq!(Format::for_path(Path::new("README.TXT")), None);
-        assert_eq!(Format::for_path(Path::new("notes")), None);
+        let opts = ReadOptions::default();
+        let of = |p: &str| {
+            let (f, gz, ext) = opts.format_of(Path::new(p));
+            (f, gz, ext)
+        };
+        assert_eq!(of("a/b.txt"), (Some(Format::Txt), false, "txt".into()));
+        assert_eq!(of("README.TXT"), (None, false, "TXT".into()));
+        assert_eq!(of("notes"), (None, false, "".into()));
+        assert_eq!(of(".txt"), (None, false, "".into()));
+        assert_eq!(
+            of("x.jsonl.gz"),
+            (Some(Format::JsonLines), true, "jsonl.gz".into())
+        );
+        assert_eq!(of("x.tar.gz"), (None, true, "tar.gz".into()));
+        let opts = ReadOptions {
+            extensions: vec![("TXT".into(), Format::Txt)],
+            ..ReadOptions::default()
+        };
+        assert_eq!(opts.format_of(Path::new("README.TXT")).0, Some(Format::Txt));
     }
 
     #[test]
-    fn finish_fills_path_section_and_date() {
-        let mut a = Article::default();
+    fn xml_declarations() {
+        assert_eq!(
+            xml_encoding(b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss/>")
+                .map(|e| e.name()),
+            Some("windows-1252")
+        );
+        assert_eq!(
+            xml_encoding(b"<?xml version='1.0' encoding='utf-8'?>"),
+            Some(encoding_rs::UTF_8)
+        );
+        assert_eq!(xml_encoding(b"<rss/>"), None);
+    }
+
+    #[test]
+    fn finish_fills_id_path_section_date_and_language() {
+        let mut a = Article {
+            title: "Debris talks close with a pledge".into(),
+            body: "Delegates from forty countries ended a week of talks with a joint statement \
+                   pledging to extend a voluntary moratorium on destructive missile tests."
+                .into(),
+            ..Article::default()
+        };
         finish(
             &mut a,
             "corpus/gazette/space/2024-03-05-asat.txt",
@@ -182,5 +467,21 @@ mod tests {
         assert_eq!(a.id, "corpus/gazette/space/2024-03-05-asat.txt");
         assert_eq!(a.section, ["gazette", "space"]);
         assert_eq!(a.date.unwrap().to_string(), "2024-03-05T00:00:00Z");
+        assert_eq!(a.language.as_deref(), Some("en"));
+        let mut t = Article {
+            title: "KAPOK CORP 1ST QTR LOSS".into(),
+            body: "Shr loss 14 cts vs loss 21 cts Net loss 353,000 vs loss 541,000 Revs 2,668,000"
+                .into(),
+            ..Article::default()
+        };
+        finish(&mut t, "c/r.sgm", &[]);
+        assert_eq!(t.language, None, "a table is not prose");
+        let mut b = Article {
+            id: "17".into(),
+            ..Article::default()
+        };
+        finish(&mut b, "c/feed.rss", &[]);
+        assert_eq!(b.id, "c/feed.rss#17");
+        assert_eq!(b.language, None);
     }
 }

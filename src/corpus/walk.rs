@@ -57,8 +57,8 @@ fn walk_root(root: &Path, out: &mut Walk) {
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| root.to_path_buf());
                 out.problems.push(WalkProblem {
-                    path,
-                    reason: walk_reason(&err),
+                    reason: walk_reason(&err, &path),
+                    path: clean(&path),
                 });
                 continue;
             }
@@ -70,8 +70,8 @@ fn walk_root(root: &Path, out: &mut Walk) {
             Ok(m) => m.len(),
             Err(err) => {
                 out.problems.push(WalkProblem {
-                    path: entry.path().to_path_buf(),
-                    reason: walk_reason(&err),
+                    reason: walk_reason(&err, entry.path()),
+                    path: clean(entry.path()),
                 });
                 continue;
             }
@@ -101,14 +101,22 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 
 /// `./corpus/a.txt` is `corpus/a.txt`: the same file gets the same path however it was named.
 fn clean(path: &Path) -> PathBuf {
-    path.strip_prefix(".").unwrap_or(path).to_path_buf()
+    match path.strip_prefix(".") {
+        Ok(p) if p.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(p) => p.to_path_buf(),
+        Err(_) => path.to_path_buf(),
+    }
 }
 
-fn walk_reason(err: &walkdir::Error) -> String {
+fn walk_reason(err: &walkdir::Error, path: &Path) -> String {
     if let Some(ancestor) = err.loop_ancestor() {
-        return format!("symlink loop back to '{}'", ancestor.display());
+        return format!("symlink loop back to '{}'", clean(ancestor).display());
     }
+    let is_symlink = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     match err.io_error() {
+        Some(io) if io.kind() == std::io::ErrorKind::NotFound && is_symlink => {
+            "broken symlink (its target does not exist)".to_string()
+        }
         Some(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
             "permission denied".to_string()
         }

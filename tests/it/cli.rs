@@ -127,7 +127,7 @@ fn pasted_headlines_are_read_as_words_with_a_note() {
         err,
         "lede: note: read the apostrophe in \"Ministry's\" as part of the word\n\
          lede: note: read \"denies:\" as a word: 'denies' is not a field (fields: title, body, \
-         author, source, topic, place, person, org, language)\n"
+         author, source, topic, place, person, org, language, format)\n"
     );
     let (code, _, err) = env.run(&["search", "\"Ministry denies"]);
     assert_eq!(code, 0);
@@ -214,15 +214,21 @@ fn another_schema_version_asks_for_rebuild() {
     let env = indexed();
     let meta = env.path().join("index/meta.json");
     let text = std::fs::read_to_string(&meta).unwrap();
-    let old = text.replace("\\\"lede_schema\\\":1", "\\\"lede_schema\\\":0");
+    let version = lede::schema::SCHEMA_VERSION;
+    let old = text.replace(
+        &format!("\\\"lede_schema\\\":{version}"),
+        "\\\"lede_schema\\\":0",
+    );
     assert_ne!(old, text, "the payload holds the schema version");
     std::fs::write(&meta, old).unwrap();
     let (code, _, err) = env.run(&["search", "antisatellite"]);
     assert_eq!(code, 2);
     assert_eq!(
         err,
-        "lede: the index at 'index' was built by a lede of schema 0, and this lede reads \
-         schema 1 (run `lede index --rebuild --index index`)\n"
+        format!(
+            "lede: the index at 'index' was built by a lede of schema 0, and this lede reads \
+             schema {version} (run `lede index --rebuild --index index`)\n"
+        )
     );
     let (code, _, _) = env.run(&["index", "corpus"]);
     assert_eq!(code, 2);

@@ -81,3 +81,176 @@ fn bbc_and_seed_together_rank_the_seed_first_for_anti_satellite() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert!(v["total"].as_u64().unwrap() > 2000);
 }
+
+fn json(env: &TestEnv, args: &[&str]) -> serde_json::Value {
+    let (code, out, err) = env.run(args);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+/// Counts made from the files themselves: records, and records per topic.
+fn reuters_counts(dir: &std::path::Path, topics: &[&str]) -> (usize, Vec<usize>) {
+    let mut records = 0;
+    let mut counts = vec![0; topics.len()];
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "sgm") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        for record in text.split("<REUTERS ").skip(1) {
+            records += 1;
+            let list = record
+                .split_once("<TOPICS>")
+                .and_then(|(_, rest)| rest.split_once("</TOPICS>"))
+                .map(|(list, _)| list)
+                .unwrap_or("");
+            for (i, topic) in topics.iter().enumerate() {
+                if list.contains(&format!("<D>{topic}</D>")) {
+                    counts[i] += 1;
+                }
+            }
+        }
+    }
+    (records, counts)
+}
+
+#[test]
+fn reuters_sgml_read_natively() {
+    let Some(reuters) = shared("corpora/reuters21578") else {
+        return;
+    };
+    let env = TestEnv::new();
+    // Only the 22 .sgm files: the folder's .txt files are the collection's notes.
+    let corpus = env.path().join("reuters");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for entry in std::fs::read_dir(&reuters).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "sgm") {
+            std::os::unix::fs::symlink(&path, corpus.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let summary = json(&env, &["index", "reuters", "--json"]);
+    let topics = ["earn", "acq", "crude"];
+    let (records, counts) = reuters_counts(&reuters, &topics);
+    assert_eq!(records, 21_578);
+    // Every record is read: indexed, or counted as having no text.
+    assert_eq!(
+        summary["articles"].as_u64().unwrap() + summary["empty_records"].as_u64().unwrap(),
+        21_578,
+        "{summary}"
+    );
+    assert_eq!(summary["files"], 22);
+    assert_eq!(
+        summary["untitled"], 736,
+        "UNPROC records, the one empty record aside"
+    );
+    assert_eq!(summary["bodiless"], 1_798, "BRIEF records");
+
+    let v = json(
+        &env,
+        &[
+            "search",
+            "*",
+            "--json",
+            "--limit",
+            "0",
+            "--facet",
+            "topic=200",
+        ],
+    );
+    let facet = &v["facets"][0]["values"];
+    for (topic, want) in topics.iter().zip(counts) {
+        let got = facet
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["value"] == *topic)
+            .map(|f| f["count"].as_u64().unwrap());
+        assert_eq!(got, Some(want as u64), "{topic}");
+    }
+
+    let v = json(
+        &env,
+        &[
+            "search",
+            "*",
+            "--json",
+            "--limit",
+            "30000",
+            "--passages",
+            "0",
+        ],
+    );
+    let mut dates: Vec<&str> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["date"].as_str())
+        .collect();
+    dates.sort();
+    assert_eq!(&dates[0][..10], "1987-02-26");
+    assert_eq!(&dates[dates.len() - 1][..10], "1987-10-20");
+    let ids: Vec<&str> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["id"].as_str())
+        .filter(|id| id.ends_with("reut2-010.sgm#10613"))
+        .collect();
+    assert_eq!(ids.len(), 1, "records are FILE#NEWID");
+}
+
+#[test]
+fn bbc_sections_and_the_seed_article() {
+    let (Some(bbc), Some(seed)) = (shared("corpora/bbc"), shared("seed")) else {
+        return;
+    };
+    let env = TestEnv::new();
+    let summary = json(
+        &env,
+        &["index", bbc.to_str().unwrap(), "--index", "bbc", "--json"],
+    );
+    assert_eq!(summary["articles"], 2_225);
+    let v = json(
+        &env,
+        &[
+            "search", "*", "--index", "bbc", "--json", "--limit", "0", "--facet", "section",
+        ],
+    );
+    let sections: Vec<(String, u64)> = v["facets"][0]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["value"].as_str().unwrap().to_string(),
+                f["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            ("sport".to_string(), 511),
+            ("business".to_string(), 510),
+            ("politics".to_string(), 417),
+            ("tech".to_string(), 401),
+            ("entertainment".to_string(), 386)
+        ]
+    );
+
+    json(
+        &env,
+        &["index", seed.to_str().unwrap(), "--index", "seed", "--json"],
+    );
+    let v = json(&env, &["search", "*", "--index", "seed", "--json"]);
+    let hit = &v["hits"][0];
+    assert_eq!(
+        hit["title"],
+        "No talk? US media: both sides have not issued a statement on the first space \
+         security talks between the United States and Russia"
+    );
+    assert_eq!(hit["authors"], serde_json::json!(["zmhuaxia"]));
+    assert_eq!(hit["language"], "en");
+}

@@ -7,3 +7,4 @@ mod cli;
 mod corpora;
 mod harness;
 mod library;
+mod messy;

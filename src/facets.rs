@@ -1,0 +1,240 @@
+//! Facet counts over the whole match set: how many matching articles each author, source,
+//! section, topic, place, person, organisation, language or format has.
+//!
+//! Sections are a hierarchical tantivy facet, counted one level below a path; the other
+//! fields are fast text columns counted with a terms aggregation, exactly (every value is
+//! collected, then the top N kept). `search.rs` runs the collectors in its one pass.
+
+use serde::{Deserialize, Serialize};
+use tantivy::aggregation::agg_req::Aggregations;
+use tantivy::aggregation::agg_result::AggregationResults;
+use tantivy::aggregation::{AggContextParams, AggregationCollector};
+use tantivy::collector::{FacetCollector, FacetCounts as TantivyFacetCounts};
+use tantivy::schema::{Facet, Schema};
+
+use crate::schema::Fields;
+
+/// A field that can be counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FacetField {
+    Author,
+    Source,
+    Section,
+    Topic,
+    Place,
+    Person,
+    Org,
+    Language,
+    Format,
+}
+
+impl FacetField {
+    pub const ALL: [FacetField; 9] = [
+        FacetField::Author,
+        FacetField::Source,
+        FacetField::Section,
+        FacetField::Topic,
+        FacetField::Place,
+        FacetField::Person,
+        FacetField::Org,
+        FacetField::Language,
+        FacetField::Format,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FacetField::Author => "author",
+            FacetField::Source => "source",
+            FacetField::Section => "section",
+            FacetField::Topic => "topic",
+            FacetField::Place => "place",
+            FacetField::Person => "person",
+            FacetField::Org => "org",
+            FacetField::Language => "language",
+            FacetField::Format => "format",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<FacetField> {
+        let name = name.to_ascii_lowercase();
+        let name = name.trim_end_matches('s');
+        FacetField::ALL
+            .into_iter()
+            .find(|f| f.name() == name || (name == "people" && *f == FacetField::Person))
+    }
+
+    /// Names for error messages.
+    pub fn names() -> String {
+        FacetField::ALL.map(FacetField::name).join(", ")
+    }
+}
+
+/// One facet to count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetRequest {
+    pub field: FacetField,
+    /// Values to return (the most frequent first).
+    pub size: usize,
+    /// For sections: the path whose children are counted (empty: the top level).
+    #[serde(default)]
+    pub under: Vec<String>,
+}
+
+/// Counts for one facet.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FacetCounts {
+    pub field: FacetField,
+    /// For sections, the path counted under, as `/a/b`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub under: Option<String>,
+    /// Values by count, then by value.
+    pub values: Vec<FacetValue>,
+    /// Distinct values in the match set (the list may be cut to `size`).
+    pub distinct: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FacetValue {
+    pub value: String,
+    pub count: u64,
+}
+
+/// Every distinct value is collected, so counts are exact up to this many values per field.
+const MAX_VALUES: u32 = 60_000;
+
+/// The collectors for a set of facet requests.
+pub struct FacetCollectors {
+    /// One per section request.
+    pub sections: Vec<FacetCollector>,
+    /// One aggregation (a terms agg per other request), if any.
+    pub terms: Option<AggregationCollector>,
+}
+
+/// Builds the collectors for `requests`.
+pub fn collectors(requests: &[FacetRequest], schema: &Schema, fields: &Fields) -> FacetCollectors {
+    let section_name = schema.get_field_name(fields.section);
+    let sections = requests
+        .iter()
+        .filter(|r| r.field == FacetField::Section)
+        .map(|r| {
+            let mut c = FacetCollector::for_field(section_name);
+            c.add_facet(Facet::from_path(&r.under));
+            c
+        })
+        .collect();
+    let mut aggs = serde_json::Map::new();
+    for (i, r) in requests.iter().enumerate() {
+        if r.field != FacetField::Section {
+            aggs.insert(
+                i.to_string(),
+                serde_json::json!({"terms": {
+                    "field": schema.get_field_name(fields.facet(r.field)),
+                    "size": MAX_VALUES,
+                    "segment_size": MAX_VALUES,
+                }}),
+            );
+        }
+    }
+    let terms = (!aggs.is_empty()).then(|| {
+        let aggs: Aggregations = serde_json::from_value(serde_json::Value::Object(aggs))
+            .expect("lede's own aggregation request is valid");
+        AggregationCollector::from_aggs(aggs, AggContextParams::default())
+    });
+    FacetCollectors { sections, terms }
+}
+
+/// Shapes what the collectors gathered into counts, in the order of the requests.
+pub fn counts(
+    requests: &[FacetRequest],
+    sections: Vec<TantivyFacetCounts>,
+    terms: Option<AggregationResults>,
+) -> Vec<FacetCounts> {
+    let terms = terms.and_then(|t| serde_json::to_value(t).ok());
+    let mut sections = sections.into_iter();
+    requests
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let all: Vec<FacetValue> = if r.field == FacetField::Section {
+                let under = Facet::from_path(&r.under);
+                sections
+                    .next()
+                    .map(|c| {
+                        c.get(under.clone())
+                            .map(|(facet, count)| FacetValue {
+                                value: facet.to_path().last().copied().unwrap_or("").to_string(),
+                                count,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            } else {
+                terms
+                    .as_ref()
+                    .and_then(|t| t.get(i.to_string())?.get("buckets")?.as_array().cloned())
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|b| {
+                        let value = match b.get("key")? {
+                            serde_json::Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        Some(FacetValue {
+                            value,
+                            count: b.get("doc_count")?.as_u64()?,
+                        })
+                    })
+                    .collect()
+            };
+            shape(r, all)
+        })
+        .collect()
+}
+
+fn shape(r: &FacetRequest, mut values: Vec<FacetValue>) -> FacetCounts {
+    values.retain(|v| v.count > 0);
+    values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    let distinct = values.len();
+    values.truncate(r.size);
+    FacetCounts {
+        field: r.field,
+        under: (r.field == FacetField::Section).then(|| format!("/{}", r.under.join("/"))),
+        values,
+        distinct,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(FacetField::from_name("topics"), Some(FacetField::Topic));
+        assert_eq!(FacetField::from_name("Author"), Some(FacetField::Author));
+        assert_eq!(FacetField::from_name("people"), Some(FacetField::Person));
+        assert_eq!(FacetField::from_name("colour"), None);
+        assert_eq!(
+            FacetField::names(),
+            "author, source, section, topic, place, person, org, language, format"
+        );
+    }
+
+    #[test]
+    fn values_sort_by_count_then_value_and_are_cut() {
+        let r = FacetRequest {
+            field: FacetField::Topic,
+            size: 2,
+            under: vec![],
+        };
+        let v = |value: &str, count| FacetValue {
+            value: value.into(),
+            count,
+        };
+        let c = shape(&r, vec![v("b", 2), v("a", 2), v("c", 5), v("d", 0)]);
+        assert_eq!(c.values, [v("c", 5), v("a", 2)]);
+        assert_eq!(c.distinct, 3);
+        assert_eq!(c.under, None);
+    }
+}
