@@ -338,3 +338,39 @@ fn help_teaches_the_query_language() {
     assert_eq!(code, 2);
     assert!(err.contains("QUERY"));
 }
+
+#[test]
+fn the_bundled_corpus_has_every_format_and_all_three_spellings() {
+    let env = TestEnv::new();
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let (code, _, err) = env.run(&["index", corpus.to_str().unwrap(), "--strict"]);
+    assert_eq!(code, 0, "the bundled corpus is clean: {err}");
+    let (_, out, _) = env.run(&["search", "*", "--json", "--limit", "0", "--facet", "format"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let formats: Vec<&str> = v["facets"][0]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["value"].as_str().unwrap())
+        .collect();
+    for format in ["txt", "json", "html", "sgml", "feed"] {
+        assert!(formats.contains(&format), "{format}: {formats:?}");
+    }
+    let (_, out, _) = env.run(&["search", "anti-satellite", "--json", "--limit", "50"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut spellings = std::collections::BTreeSet::new();
+    for hit in v["hits"].as_array().unwrap() {
+        for p in hit["passages"].as_array().unwrap() {
+            let text = p["text"].as_str().unwrap();
+            for r in p["highlights"].as_array().unwrap() {
+                let s = r[0].as_u64().unwrap() as usize;
+                let e = r[1].as_u64().unwrap() as usize;
+                spellings.insert(text[s..e].to_lowercase());
+            }
+        }
+    }
+    assert_eq!(
+        spellings.into_iter().collect::<Vec<_>>(),
+        ["anti satellite", "anti-satellite", "antisatellite"]
+    );
+}
