@@ -208,8 +208,15 @@ fn finish(f: Fields, n: usize, source: &Option<String>, language: &Option<String
             .find_map(|want| list.iter().find(|(name, _)| name == want))
             .map(|(_, v)| v.clone())
     };
+    // Plain text keeps its paragraphs; HTML becomes text.
     let body = pick(&f.bodies, &["encoded", "content", "description", "summary"])
-        .map(|html| html::fragment_text(&html))
+        .map(|text| {
+            if text.contains('<') {
+                html::fragment_text(&text)
+            } else {
+                text
+            }
+        })
         .unwrap_or_default();
     let date = pick(
         &f.dates,

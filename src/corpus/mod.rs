@@ -314,9 +314,7 @@ fn finish(article: &mut Article, path: &str, folders: &[String]) {
         format!("{path}#{}", article.id)
     };
     article.path = path.to_string();
-    if article.section.is_empty() {
-        article.section = folders.to_vec();
-    }
+    article.section = section(folders, &article.section);
     if article.date.is_none() {
         article.date = dates::from_path(path);
     }
@@ -325,16 +323,33 @@ fn finish(article: &mut Article, path: &str, folders: &[String]) {
     }
 }
 
+/// The section path: the folders between the corpus root and the file, refined by the
+/// section the article names (`politics` in `northern-ledger/` gives
+/// `/northern-ledger/politics`); a named part that repeats the folder it sits in is not
+/// repeated (`politics` in `northern-ledger/politics/`).
+fn section(folders: &[String], named: &[String]) -> Vec<String> {
+    let mut path = folders.to_vec();
+    for part in named {
+        if !path
+            .last()
+            .is_some_and(|last| last.eq_ignore_ascii_case(part))
+        {
+            path.push(part.clone());
+        }
+    }
+    path
+}
+
 /// The ISO 639-1 code of the article's language, when whatlang is sure of it and there is
 /// running prose to tell it by. Tables of figures and codes (wire earnings reports, say) fool
 /// any detector, so text with too few ordinary words is left undetected.
 fn detect_language(article: &Article) -> Option<String> {
     // The title and the start of the body are plenty, and keep detection cheap.
-    let mut sample = String::with_capacity(600);
+    let mut sample = String::with_capacity(400);
     sample.push_str(&article.title);
     sample.push_str(". ");
     let body = &article.body;
-    let mut end = body.len().min(500);
+    let mut end = body.len().min(300);
     while !body.is_char_boundary(end) {
         end -= 1;
     }
@@ -448,6 +463,25 @@ mod tests {
             Some(encoding_rs::UTF_8)
         );
         assert_eq!(xml_encoding(b"<rss/>"), None);
+    }
+
+    #[test]
+    fn sections_are_folders_refined_by_the_article() {
+        let f = |folders: &[&str], named: &[&str]| {
+            let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            section(&own(folders), &own(named))
+        };
+        assert_eq!(
+            f(&["ledger", "politics"], &["Politics"]),
+            ["ledger", "politics"]
+        );
+        assert_eq!(f(&["ledger"], &["politics"]), ["ledger", "politics"]);
+        assert_eq!(
+            f(&["ledger", "economy"], &["economy", "transport"]),
+            ["ledger", "economy", "transport"]
+        );
+        assert_eq!(f(&[], &["POLITICS"]), ["POLITICS"]);
+        assert_eq!(f(&["bbc", "tech"], &[]), ["bbc", "tech"]);
     }
 
     #[test]
