@@ -452,6 +452,19 @@ mod tests {
     }
 
     #[test]
+    fn a_file_that_vanished_after_the_walk_is_skipped() {
+        let file = CorpusFile {
+            path: "/nonexistent/lede/gone.txt".into(),
+            folders: vec![],
+            size: 10,
+        };
+        assert_eq!(
+            read(&file, &ReadOptions::default()).err(),
+            Some(Skip::Unreadable("vanished during the walk".into()))
+        );
+    }
+
+    #[test]
     fn xml_declarations() {
         assert_eq!(
             xml_encoding(b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss/>")
