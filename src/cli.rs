@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use lede::corpus::json::Target;
 use lede::corpus::{DEFAULT_MAX_BYTES, Format};
 use lede::facets::{FacetField, FacetRequest};
-use lede::indexer::{DEFAULT_HEAP_BYTES, IndexRequest};
+use lede::indexer::{DEFAULT_COMMIT_ARTICLES, DEFAULT_HEAP_BYTES, IndexRequest};
 use lede::query::Combine;
 use lede::search::SearchRequest;
 
@@ -24,7 +24,7 @@ pub const DEFAULT_CORPUS: &str = "corpus";
 #[derive(Debug, Parser)]
 #[command(name = "lede", version, about, long_about = None)]
 #[command(after_help = "Examples:\n  \
-    lede index corpus/                 index the bundled corpus into index/\n  \
+    lede index corpus/                 index (or update) the bundled corpus into index/\n  \
     lede search anti-satellite         also finds \"anti satellite\" and \"antisatellite\"\n  \
     lede search '\"space force\" -budget' --json\n\n\
     Exit status: 0 when something matched, 1 when nothing did, 2 on an error.")]
@@ -35,13 +35,18 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build an index from folders of articles.
+    /// Build or update an index from folders of articles.
     ///
-    /// Walks each CORPUS folder, reads every article it understands, and replaces the index
-    /// with what it found. Readers by extension: .txt .text (a title line, the body, an
-    /// optional `Author: NAME` last line and `Key: value` header), .json, .jsonl .ndjson,
-    /// .html .htm, .sgm .sgml (Reuters-21578), .rss .atom .xml (feeds), and any of them
-    /// gzipped (.jsonl.gz). Bad files are warned about, counted and skipped.
+    /// Walks each CORPUS folder and reads every article it understands. Readers by
+    /// extension: .txt .text (a title line, the body, an optional `Author: NAME` last line and
+    /// `Key: value` header), .json, .jsonl .ndjson, .html .htm, .sgm .sgml (Reuters-21578),
+    /// .rss .atom .xml (feeds), and any of them gzipped (.jsonl.gz). Bad files are warned
+    /// about, counted and skipped.
+    ///
+    /// Runs are incremental: files whose size and modification time are unchanged are not
+    /// read again, changed files replace their articles, and the articles of files that are
+    /// gone are removed. Commits come in batches, so a killed run loses little and the next
+    /// run finishes its work.
     Index(IndexArgs),
     /// Search an index and print ranked articles with highlighted passages.
     ///
@@ -51,10 +56,19 @@ pub enum Command {
     /// anti-satellite matches "anti-satellite", "anti satellite" and "antisatellite".
     /// Pasted text works too: apostrophes and colons are read as words.
     Search(SearchArgs),
+    /// Keep an index current while files change: update it, then index files as they
+    /// appear, change or vanish, a batch at a time, until Ctrl-C.
+    Watch(WatchArgs),
+    /// Show what an index holds: articles, deleted documents, segments, size, corpus,
+    /// last indexing time, and articles per format, source and language.
+    Stats(StatsArgs),
+    /// Merge an index's segments into one, dropping deleted documents.
+    Optimize(StatsArgs),
 }
 
+/// Where the articles are, where the index goes, and how files are read.
 #[derive(Debug, Args)]
-pub struct IndexArgs {
+pub struct CorpusArgs {
     /// Folders of articles to index [default: corpus]
     #[arg(value_name = "CORPUS")]
     pub corpus: Vec<PathBuf>,
@@ -63,14 +77,14 @@ pub struct IndexArgs {
     #[arg(long, value_name = "DIR", default_value = DEFAULT_INDEX)]
     pub index: PathBuf,
 
-    /// Delete an existing index first, whatever version of lede wrote it
+    /// Index these folders beside those the index already covers (without it, other
+    /// folders than the index's own are refused, rather than removing its articles)
     #[arg(long)]
-    pub rebuild: bool,
+    pub add: bool,
 
-    /// Memory for the index writer's buffers, in MB
-    #[arg(long, value_name = "MB", default_value_t = (DEFAULT_HEAP_BYTES >> 20) as u64,
-          value_parser = clap::value_parser!(u64).range(32..=65536))]
-    pub heap: u64,
+    /// Keep the articles of files that are gone from the corpus
+    #[arg(long)]
+    pub keep_deleted: bool,
 
     /// Read a JSON key into an article field, e.g. `body=story_text` or
     /// `authors=meta.byline` (repeatable). Fields: id, title, body, authors, date, url,
@@ -88,17 +102,55 @@ pub struct IndexArgs {
           value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub max_file_mb: u64,
 
-    /// Treat any problem with a file as an error: leave the index as it was and exit 2
-    #[arg(long)]
-    pub strict: bool,
-
-    /// Print the summary as JSON
-    #[arg(long)]
-    pub json: bool,
+    /// Memory for the index writer's buffers, in MB
+    #[arg(long, value_name = "MB", default_value_t = (DEFAULT_HEAP_BYTES >> 20) as u64,
+          value_parser = clap::value_parser!(u64).range(32..=65536))]
+    pub heap: u64,
 
     /// Print errors only: no progress, warnings or summary
     #[arg(long, short)]
     pub quiet: bool,
+
+    /// Print JSON: the summary (index) or a line per batch (watch)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+
+    /// Delete an existing index first, whatever version of lede wrote it
+    #[arg(long)]
+    pub rebuild: bool,
+
+    /// Treat any problem with a file as an error: leave the index as it was and exit 2
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Commit after this many articles (or 5 seconds), so that a killed run loses at most
+    /// one batch
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_COMMIT_ARTICLES,
+          value_parser = parse_positive)]
+    pub commit_every: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// The index folder
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_INDEX)]
+    pub index: PathBuf,
+
+    /// Print one JSON object
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -152,7 +204,7 @@ pub enum ColorWhen {
     Never,
 }
 
-impl IndexArgs {
+impl CorpusArgs {
     /// The library request; no corpus given means `corpus`.
     pub fn to_request(&self) -> IndexRequest {
         let roots = if self.corpus.is_empty() {
@@ -161,12 +213,23 @@ impl IndexArgs {
             self.corpus.clone()
         };
         let mut req = IndexRequest::new(roots, self.index.clone());
-        req.rebuild = self.rebuild;
+        req.add = self.add;
+        req.keep_deleted = self.keep_deleted;
         req.heap_bytes = (self.heap as usize) << 20;
         req.read.fields.overrides = self.fields.clone();
         req.read.extensions = self.extensions.clone();
         req.read.max_bytes = self.max_file_mb << 20;
+        req
+    }
+}
+
+impl IndexArgs {
+    /// The library request.
+    pub fn to_request(&self) -> IndexRequest {
+        let mut req = self.corpus.to_request();
+        req.rebuild = self.rebuild;
         req.strict = self.strict;
+        req.commit_articles = self.commit_every;
         req
     }
 }
@@ -202,6 +265,13 @@ fn parse_facet(arg: &str) -> Result<FacetRequest, String> {
         }
     }
     Ok(request)
+}
+
+fn parse_positive(arg: &str) -> Result<usize, String> {
+    match arg.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("expected a number above 0, not '{arg}'")),
+    }
 }
 
 fn parse_field(arg: &str) -> Result<(Target, String), String> {

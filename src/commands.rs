@@ -4,14 +4,17 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{ColorWhen, Command, DEFAULT_CORPUS, DEFAULT_INDEX, IndexArgs, SearchArgs};
+use crate::cli::{
+    ColorWhen, Command, DEFAULT_CORPUS, DEFAULT_INDEX, IndexArgs, SearchArgs, StatsArgs, WatchArgs,
+};
 use lede::indexer::{self, IndexRequest, Reporter};
 use lede::search::Engine;
+use lede::watch::WatchEvent;
 use lede::{Error, output, store};
 
 /// Runs one command and gives the exit status (errors are the caller's to print).
@@ -19,18 +22,21 @@ pub fn run(command: Command) -> Result<ExitCode> {
     match command {
         Command::Index(args) => index(&args),
         Command::Search(args) => search(&args),
+        Command::Watch(args) => watch(&args),
+        Command::Stats(args) => stats(&args),
+        Command::Optimize(args) => optimize(&args),
     }
 }
 
 fn index(args: &IndexArgs) -> Result<ExitCode> {
     let req = args.to_request();
-    let reporter = StderrReporter::new(!args.quiet);
+    let reporter = StderrReporter::new(!args.corpus.quiet);
     let summary = indexer::run(&req, &reporter)?;
     reporter.finish();
     let mut out = io::stdout().lock();
-    if args.json {
+    if args.corpus.json {
         output::write_index_json(&mut out, &summary)?;
-    } else if !args.quiet {
+    } else if !args.corpus.quiet {
         output::write_index_summary(&mut out, &summary)?;
     }
     out.flush()?;
@@ -80,6 +86,69 @@ fn search(args: &SearchArgs) -> Result<ExitCode> {
         eprintln!("lede: no articles match {:?}", req.query);
         return Ok(ExitCode::from(1));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Ctrl-C (or SIGTERM) asks `lede watch` to commit what is pending and stop.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+fn watch(args: &WatchArgs) -> Result<ExitCode> {
+    let req = args.corpus.to_request();
+    let (json, quiet) = (args.corpus.json, args.corpus.quiet);
+    ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst))?;
+    let reporter = StderrReporter::new(!quiet);
+    lede::watch::watch(&req, &reporter, &STOP, |event| {
+        reporter.finish();
+        let (kind, summary) = match event {
+            WatchEvent::Synced(s) => ("synced", s),
+            WatchEvent::Batch(s) => ("batch", s),
+        };
+        // A line per event, on stdout, flushed at once: a watch is read as it goes.
+        let mut out = io::stdout().lock();
+        let written = if json {
+            output::write_watch_json(&mut out, kind, summary)
+        } else if quiet {
+            Ok(())
+        } else {
+            output::write_watch_line(&mut out, kind, summary, &req.roots)
+        };
+        let _ = written.and_then(|_| out.flush());
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn stats(args: &StatsArgs) -> Result<ExitCode> {
+    let stats = lede::stats::stats(&args.index)?;
+    let mut out = io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &stats)?;
+        writeln!(out)?;
+    } else {
+        output::write_stats(&mut out, &stats)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn optimize(args: &StatsArgs) -> Result<ExitCode> {
+    let summary = lede::stats::optimize(&args.index)?;
+    let mut out = io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &summary)?;
+        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "merged {} segments into {}, removing {} deleted documents: {:.1} MB to {:.1} MB in {:.2} s",
+            summary.segments_before,
+            summary.segments_after,
+            output::thousands(summary.deleted_removed),
+            summary.bytes_before as f64 / 1e6,
+            summary.bytes_after as f64 / 1e6,
+            summary.seconds
+        )?;
+    }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 

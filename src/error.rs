@@ -42,6 +42,18 @@ pub enum Error {
         expected: u32,
     },
 
+    #[error(
+        "the index at '{index}' holds {}, not {}: add --add to index them too, \
+         or --rebuild to start again from these alone",
+        quoted(recorded),
+        quoted(given)
+    )]
+    OtherRoots {
+        index: PathBuf,
+        recorded: Vec<String>,
+        given: Vec<String>,
+    },
+
     #[error("'{0}' holds an index that lede did not write (give lede a folder of its own)")]
     NotLede(PathBuf),
 
@@ -66,6 +78,14 @@ pub struct QueryError {
     pub message: String,
     /// 1-based character column, when the problem has a place.
     pub column: Option<usize>,
+}
+
+fn quoted(roots: &[String]) -> String {
+    roots
+        .iter()
+        .map(|r| format!("'{r}'"))
+        .collect::<Vec<_>>()
+        .join(" and ")
 }
 
 fn at_column(column: Option<usize>) -> String {

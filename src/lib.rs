@@ -36,7 +36,9 @@ pub mod passages;
 pub mod query;
 pub mod schema;
 pub mod search;
+pub mod stats;
 pub mod store;
+pub mod watch;
 
 pub use article::Article;
 pub use error::{Error, QueryError, Result};

@@ -13,6 +13,7 @@ use crate::facets::FacetCounts;
 use crate::indexer::IndexSummary;
 use crate::passages::Passage;
 use crate::search::{Hit, SearchResults};
+use crate::stats::IndexStats;
 
 const TITLE: Style = Style::new().bold();
 const MATCH: Style = Style::new()
@@ -175,17 +176,39 @@ pub fn write_json(w: &mut impl Write, results: &SearchResults) -> io::Result<()>
 
 /// The summary of an indexing run, for people.
 pub fn write_index_summary(w: &mut impl Write, s: &IndexSummary) -> io::Result<()> {
-    writeln!(
-        w,
-        "indexed {} {} from {} {} ({:.1} MB) in {:.2} s: {:.1} MB/s",
-        thousands(s.articles),
-        plural(s.articles, "article", "articles"),
-        thousands(s.files),
-        plural(s.files, "file", "files"),
-        s.bytes as f64 / 1e6,
-        s.seconds,
-        s.mb_per_second()
-    )?;
+    if s.changed() || s.files > 0 {
+        writeln!(
+            w,
+            "indexed {} {} from {} {} ({:.1} MB) in {:.2} s: {:.1} MB/s",
+            thousands(s.articles),
+            plural(s.articles, "article", "articles"),
+            thousands(s.files),
+            plural(s.files, "file", "files"),
+            s.bytes as f64 / 1e6,
+            s.seconds,
+            s.mb_per_second()
+        )?;
+        writeln!(
+            w,
+            "files: {} added, {} updated, {} deleted, {} unchanged; the index holds {} {}",
+            thousands(s.added),
+            thousands(s.updated),
+            thousands(s.deleted),
+            thousands(s.unchanged),
+            thousands(s.total),
+            plural(s.total, "article", "articles")
+        )?;
+    } else {
+        writeln!(
+            w,
+            "up to date: {} {} unchanged, checked in {:.2} s; the index holds {} {}",
+            thousands(s.unchanged),
+            plural(s.unchanged, "file", "files"),
+            s.seconds,
+            thousands(s.total),
+            plural(s.total, "article", "articles")
+        )?;
+    }
     let lacking: Vec<String> = [
         (s.untitled, "no title"),
         (s.bodiless, "no body (a title only)"),
@@ -195,7 +218,7 @@ pub fn write_index_summary(w: &mut impl Write, s: &IndexSummary) -> io::Result<(
     .map(|(n, what)| format!("{} with {what}", thousands(*n)))
     .collect();
     if !lacking.is_empty() {
-        writeln!(w, "  of which {}", lacking.join(", "))?;
+        writeln!(w, "  of the articles written, {}", lacking.join(", "))?;
     }
     if s.empty_records > 0 {
         writeln!(
@@ -233,6 +256,98 @@ pub fn write_index_summary(w: &mut impl Write, s: &IndexSummary) -> io::Result<(
             "{} {} about files that were indexed (printed above)",
             thousands(s.warnings),
             plural(s.warnings, "warning", "warnings")
+        )?;
+    }
+    Ok(())
+}
+
+/// A line for a watch event: the time, what changed, and the index's size.
+pub fn write_watch_line(
+    w: &mut impl Write,
+    kind: &str,
+    s: &IndexSummary,
+    roots: &[std::path::PathBuf],
+) -> io::Result<()> {
+    let now = jiff::ZonedDateTime::now().strftime("%H:%M:%S").to_string();
+    if kind == "synced" {
+        let roots: Vec<String> = roots.iter().map(|r| format!("'{}'", r.display())).collect();
+        return writeln!(
+            w,
+            "{now} up to date ({} added, {} updated, {} deleted, {} unchanged); the index holds {} {}; watching {} (Ctrl-C to stop)",
+            thousands(s.added),
+            thousands(s.updated),
+            thousands(s.deleted),
+            thousands(s.unchanged),
+            thousands(s.total),
+            plural(s.total, "article", "articles"),
+            roots.join(" and ")
+        );
+    }
+    writeln!(
+        w,
+        "{now} {} added, {} updated, {} deleted: {} {} written; the index holds {} {}",
+        thousands(s.added),
+        thousands(s.updated),
+        thousands(s.deleted),
+        thousands(s.articles),
+        plural(s.articles, "article", "articles"),
+        thousands(s.total),
+        plural(s.total, "article", "articles")
+    )
+}
+
+/// A watch event as one JSON object: `{"event": "batch", ...the summary}`.
+pub fn write_watch_json(w: &mut impl Write, kind: &str, s: &IndexSummary) -> io::Result<()> {
+    let mut value = serde_json::to_value(s)?;
+    if let serde_json::Value::Object(map) = &mut value {
+        map.insert("event".into(), kind.into());
+    }
+    serde_json::to_writer(&mut *w, &value)?;
+    writeln!(w)
+}
+
+/// What an index holds, for people.
+pub fn write_stats(w: &mut impl Write, s: &IndexStats) -> io::Result<()> {
+    let roots: Vec<String> = s.roots.iter().map(|r| format!("'{r}'")).collect();
+    writeln!(w, "index:      {}", s.index.display())?;
+    writeln!(w, "articles:   {}", thousands(s.articles))?;
+    writeln!(
+        w,
+        "deleted:    {} (until merged away)",
+        thousands(s.deleted)
+    )?;
+    writeln!(w, "segments:   {}", s.segments)?;
+    writeln!(w, "size:       {:.1} MB", s.bytes as f64 / 1e6)?;
+    writeln!(
+        w,
+        "corpus:     {}",
+        if roots.is_empty() {
+            "-".into()
+        } else {
+            roots.join(", ")
+        }
+    )?;
+    writeln!(w, "indexed at: {}", s.indexed_at.as_deref().unwrap_or("-"))?;
+    writeln!(w, "schema:     {}", s.schema)?;
+    for f in &s.by {
+        let values: Vec<String> = f
+            .values
+            .iter()
+            .map(|v| format!("{} {}", v.value, thousands(v.count)))
+            .collect();
+        let label = format!("{}:", f.field.name());
+        let more = match f.distinct.saturating_sub(f.values.len()) {
+            0 => String::new(),
+            n => format!(", and {n} more"),
+        };
+        writeln!(
+            w,
+            "{label:<11} {}{more}",
+            if values.is_empty() {
+                "-".into()
+            } else {
+                values.join(", ")
+            }
         )?;
     }
     Ok(())

@@ -15,7 +15,7 @@ use crate::article::{ARTICLE_FORMATS, Article};
 use crate::facets::FacetField;
 
 /// Bumped whenever the schema or the analysis changes in a way an old index cannot serve.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -36,6 +36,15 @@ pub struct Fields {
     pub url: Field,
     pub word_count: Field,
     pub format: Field,
+    pub file_size: Field,
+    pub file_mtime: Field,
+}
+
+/// The size and modification time of the file an article came from, as the walk saw them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FileStamp {
+    pub size: u64,
+    pub mtime_ns: u64,
 }
 
 /// Names a user may write before a colon in a query (`title:satellite`).
@@ -64,7 +73,7 @@ pub fn build() -> Schema {
         .set_stored()
         .set_fast(tantivy::tokenizer::RAW_TOKENIZER_NAME);
     sb.add_text_field("id", STRING | STORED);
-    sb.add_text_field("path", STRING | STORED);
+    sb.add_text_field("path", keyword_raw());
     sb.add_text_field("title", news.clone());
     sb.add_text_field("body", news);
     sb.add_text_field("author", keyword.clone());
@@ -79,6 +88,9 @@ pub fn build() -> Schema {
     sb.add_text_field("url", STRING | STORED);
     sb.add_u64_field("word_count", STORED | FAST);
     sb.add_text_field("format", keyword_raw());
+    // What a re-run compares to tell changed files from unchanged ones.
+    sb.add_u64_field("file_size", FAST);
+    sb.add_u64_field("file_mtime", FAST);
     sb.build()
 }
 
@@ -123,11 +135,13 @@ impl Fields {
             url: f("url")?,
             word_count: f("word_count")?,
             format: f("format")?,
+            file_size: f("file_size")?,
+            file_mtime: f("file_mtime")?,
         })
     }
 
-    /// The tantivy document for an article.
-    pub fn document(&self, a: &Article) -> TantivyDocument {
+    /// The tantivy document for an article read from a file with this stamp.
+    pub fn document(&self, a: &Article, stamp: FileStamp) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_text(self.id, &a.id);
         doc.add_text(self.path, &a.path);
@@ -160,6 +174,8 @@ impl Fields {
         doc.add_facet(self.section, tantivy::schema::Facet::from_path(&a.section));
         doc.add_u64(self.word_count, a.word_count());
         doc.add_text(self.format, a.format);
+        doc.add_u64(self.file_size, stamp.size);
+        doc.add_u64(self.file_mtime, stamp.mtime_ns);
         doc
     }
 
@@ -234,7 +250,7 @@ mod tests {
             format: "txt",
             ..Article::default()
         };
-        let back = fields.article(&fields.document(&a));
+        let back = fields.article(&fields.document(&a, FileStamp::default()));
         assert_eq!(back, a);
     }
 

@@ -119,6 +119,11 @@ impl Engine {
         })
     }
 
+    /// The open index.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// Number of articles in the index.
     pub fn num_articles(&self) -> u64 {
         self.reader.searcher().num_docs()

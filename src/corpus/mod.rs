@@ -96,6 +96,14 @@ impl Default for ReadOptions {
 }
 
 impl ReadOptions {
+    /// Whether some reader takes this file, by its name alone.
+    pub fn check(&self, path: &Path) -> Result<(), Skip> {
+        match self.format_of(path) {
+            (Some(_), _, _) => Ok(()),
+            (None, _, ext) => Err(Skip::Unsupported(ext)),
+        }
+    }
+
     /// The reader for a file, whether it is gzipped, and its extension (for the skip count).
     fn format_of(&self, path: &Path) -> (Option<Format>, bool, String) {
         let name = path
@@ -457,6 +465,7 @@ mod tests {
             path: "/nonexistent/lede/gone.txt".into(),
             folders: vec![],
             size: 10,
+            mtime_ns: 0,
         };
         assert_eq!(
             read(&file, &ReadOptions::default()).err(),

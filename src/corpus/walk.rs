@@ -17,6 +17,9 @@ pub struct CorpusFile {
     pub folders: Vec<String>,
     /// Size in bytes when the walk saw it.
     pub size: u64,
+    /// Modification time when the walk saw it, in nanoseconds since the Unix epoch (0 when the
+    /// platform does not say). With the size, it tells whether a file changed since the last run.
+    pub mtime_ns: u64,
 }
 
 /// A path the walk could not follow, and why.
@@ -42,8 +45,19 @@ pub fn walk(roots: &[PathBuf]) -> Walk {
     out
 }
 
+/// Walks `start` (a file or folder inside `root`), with folders counted from `root`.
+pub fn walk_under(root: &Path, start: &Path) -> Walk {
+    let mut out = Walk::default();
+    walk_from(root, start, &mut out);
+    out
+}
+
 fn walk_root(root: &Path, out: &mut Walk) {
-    let entries = WalkDir::new(root)
+    walk_from(root, root, out)
+}
+
+fn walk_from(root: &Path, start: &Path, out: &mut Walk) {
+    let entries = WalkDir::new(start)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
@@ -55,7 +69,7 @@ fn walk_root(root: &Path, out: &mut Walk) {
                 let path = err
                     .path()
                     .map(Path::to_path_buf)
-                    .unwrap_or_else(|| root.to_path_buf());
+                    .unwrap_or_else(|| start.to_path_buf());
                 out.problems.push(WalkProblem {
                     reason: walk_reason(&err, &path),
                     path: clean(&path),
@@ -66,8 +80,8 @@ fn walk_root(root: &Path, out: &mut Walk) {
         if !entry.file_type().is_file() {
             continue;
         }
-        let size = match entry.metadata() {
-            Ok(m) => m.len(),
+        let (size, mtime_ns) = match entry.metadata() {
+            Ok(m) => (m.len(), mtime_ns(&m)),
             Err(err) => {
                 out.problems.push(WalkProblem {
                     reason: walk_reason(&err, entry.path()),
@@ -76,23 +90,36 @@ fn walk_root(root: &Path, out: &mut Walk) {
                 continue;
             }
         };
-        let folders = entry
-            .path()
-            .strip_prefix(root)
-            .ok()
-            .and_then(Path::parent)
+        let folders = folders_below(root, entry.path()).unwrap_or_default();
+        out.files.push(CorpusFile {
+            path: clean(entry.path()),
+            folders,
+            size,
+            mtime_ns,
+        });
+    }
+}
+
+/// The modification time of a file, in nanoseconds since the Unix epoch.
+pub fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+/// The folders of `path` below `root`, or `None` when it is not under `root`.
+pub fn folders_below(root: &Path, path: &Path) -> Option<Vec<String>> {
+    let rel = path.strip_prefix(root).ok()?;
+    Some(
+        rel.parent()
             .map(|p| {
                 p.components()
                     .map(|c| c.as_os_str().to_string_lossy().into_owned())
                     .collect()
             })
-            .unwrap_or_default();
-        out.files.push(CorpusFile {
-            path: clean(entry.path()),
-            folders,
-            size,
-        });
-    }
+            .unwrap_or_default(),
+    )
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -100,7 +127,7 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 /// `./corpus/a.txt` is `corpus/a.txt`: the same file gets the same path however it was named.
-fn clean(path: &Path) -> PathBuf {
+pub fn clean(path: &Path) -> PathBuf {
     match path.strip_prefix(".") {
         Ok(p) if p.as_os_str().is_empty() => PathBuf::from("."),
         Ok(p) => p.to_path_buf(),

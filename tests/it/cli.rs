@@ -244,7 +244,10 @@ fn reindexing_replaces_the_index() {
     std::fs::remove_file(env.path().join("corpus/space/2024-03-12-joined.txt")).unwrap();
     let (code, out, _) = env.run(&["index", "corpus"]);
     assert_eq!(code, 0);
-    assert!(out.starts_with("indexed 3 articles"), "{out}");
+    assert_eq!(
+        out.lines().nth(1),
+        Some("files: 0 added, 0 updated, 1 deleted, 3 unchanged; the index holds 3 articles")
+    );
     let (_, out, _) = env.run(&["search", "antisatellite", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["total"], 1);
@@ -267,7 +270,8 @@ fn skipped_files_are_counted_with_reasons() {
     assert_eq!(
         out,
         format!(
-            "{}skipped 4 files:\n  binary file: 1 (corpus/blob.txt)\n  no text: 1 (corpus/empty.txt)\n  \
+            "{}files: 5 added, 0 updated, 0 deleted, 0 unchanged; the index holds 5 articles\n\
+             skipped 4 files:\n  binary file: 1 (corpus/blob.txt)\n  no text: 1 (corpus/empty.txt)\n  \
              unsupported extension .TXT: 1 (corpus/README.TXT)\n  unsupported extension .jpg: 1 (corpus/photo.jpg)\n\
              1 warning about files that were indexed (printed above)\n",
             out.lines().next().unwrap().to_string() + "\n"

@@ -20,7 +20,9 @@ fn engine(articles: &[Article]) -> Engine {
     let store = store::in_ram();
     let mut writer: tantivy::IndexWriter = store.index.writer(15_000_000).unwrap();
     for a in articles {
-        writer.add_document(store.fields.document(a)).unwrap();
+        writer
+            .add_document(store.fields.document(a, Default::default()))
+            .unwrap();
     }
     writer.commit().unwrap();
     Engine::with_store(store, Path::new("(memory)")).unwrap()

@@ -6,5 +6,6 @@
 mod cli;
 mod corpora;
 mod harness;
+mod incremental;
 mod library;
 mod messy;

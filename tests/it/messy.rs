@@ -165,7 +165,7 @@ fn strict_leaves_the_index_as_it_was() {
     let (code, _, _) = env.run(&["index", "corpus/good"]);
     assert_eq!(code, 0);
     assert_eq!(total(&env, "pelicanplain"), 1);
-    let (code, out, err) = env.run(&["index", "corpus", "--strict"]);
+    let (code, out, err) = env.run(&["index", "corpus", "--add", "--strict"]);
     assert_eq!(code, 2);
     assert!(out.starts_with("indexed "), "the summary is printed: {out}");
     assert!(
@@ -179,7 +179,7 @@ fn strict_leaves_the_index_as_it_was() {
     );
     assert_eq!(total(&env, "pelicanplain"), 1);
     // A clean corpus passes --strict.
-    let (code, _, err) = env.run(&["index", "corpus/good", "--strict"]);
+    let (code, _, err) = env.run(&["index", "corpus/good", "--strict", "--rebuild"]);
     assert_eq!(code, 0, "{err}");
 }
 
@@ -195,7 +195,8 @@ fn extensions_and_field_names_on_request() {
         r#"{"head": "Custom export", "story_text": "The ferry ran late.", "meta": {"who": "Ana Ruiz"}}"#,
     );
     let (_, out, _) = env.run(&["index", "corpus"]);
-    assert!(out.starts_with("indexed 0 articles"), "{out}");
+    assert!(out.starts_with("up to date: 0 files unchanged"), "{out}");
+    assert!(out.contains("the index holds 0 articles"), "{out}");
     let (code, out, err) = env.run(&[
         "index",
         "corpus",
