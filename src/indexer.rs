@@ -29,7 +29,7 @@ use crate::store::{self, Store};
 pub const DEFAULT_HEAP_BYTES: usize = 256 << 20;
 
 /// Commit after this many articles ...
-pub const DEFAULT_COMMIT_ARTICLES: usize = 5_000;
+pub const DEFAULT_COMMIT_ARTICLES: usize = 10_000;
 
 /// ... or this long after the last commit, whichever comes first.
 pub const DEFAULT_COMMIT_INTERVAL: Duration = Duration::from_secs(5);
@@ -557,7 +557,6 @@ fn load_state(store: &Store, dir: &Path) -> Result<HashMap<String, FileStamp>> {
         schema.get_field_name(store.fields.file_mtime),
     );
     let mut state = HashMap::new();
-    let mut buf = String::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
         let Some(paths) = fast.str(path_name).map_err(err)? else {
@@ -565,22 +564,29 @@ fn load_state(store: &Store, dir: &Path) -> Result<HashMap<String, FileStamp>> {
         };
         let sizes = fast.u64(size_name).map_err(err)?;
         let mtimes = fast.u64(mtime_name).map_err(err)?;
+        // The segment's paths in ordinal order, read in one pass over the dictionary (a
+        // lookup per document would decompress a block each time).
+        let mut names: Vec<String> = Vec::with_capacity(paths.num_terms());
+        let mut stream = paths.dictionary().stream().map_err(|e| Error::io(dir, e))?;
+        while stream.advance() {
+            names.push(String::from_utf8_lossy(stream.key()).into_owned());
+        }
         for doc in segment.doc_ids_alive() {
-            let Some(ord) = paths.term_ords(doc).next() else {
+            let Some(name) = paths
+                .term_ords(doc)
+                .next()
+                .and_then(|ord| names.get(ord as usize))
+            else {
                 continue;
             };
-            buf.clear();
-            if !paths.ord_to_str(ord, &mut buf).unwrap_or(false) {
-                continue;
-            }
-            if state.contains_key(buf.as_str()) {
+            if state.contains_key(name) {
                 continue;
             }
             let stamp = FileStamp {
                 size: sizes.first(doc).unwrap_or(0),
                 mtime_ns: mtimes.first(doc).unwrap_or(0),
             };
-            state.insert(buf.clone(), stamp);
+            state.insert(name.clone(), stamp);
         }
     }
     Ok(state)

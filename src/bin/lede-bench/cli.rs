@@ -1,0 +1,53 @@
+//! lede-bench's command line: `gen` writes a synthetic corpus, `run` measures lede on one.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Benchmarks for lede: generate corpora, measure indexing and search.
+#[derive(Debug, Parser)]
+#[command(name = "lede-bench", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a deterministic synthetic corpus (one article per .txt file, or JSON Lines)
+    Gen {
+        /// Number of articles
+        #[arg(long, default_value_t = 10_000)]
+        articles: u64,
+        /// Seed of the word model and the articles
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Folder to write (created)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Write JSON Lines files of 10,000 articles instead
+        #[arg(long)]
+        jsonl: bool,
+    },
+    /// Index a corpus and time indexing, re-indexing and searches; print a table
+    Run {
+        /// Corpus folders
+        #[arg(value_name = "CORPUS", required = true)]
+        corpus: Vec<PathBuf>,
+        /// Index folder (rebuilt)
+        #[arg(long, value_name = "DIR", default_value = "target/bench-index")]
+        index: PathBuf,
+        /// Rounds over the query set
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        /// Queries sampled from the corpus
+        #[arg(long, default_value_t = 30)]
+        queries: usize,
+        /// Time searches on the index as it is (no indexing)
+        #[arg(long)]
+        reuse: bool,
+        /// Print one JSON object
+        #[arg(long)]
+        json: bool,
+    },
+}

@@ -1,0 +1,331 @@
+//! The benchmark: index a corpus, re-index it unchanged, then time searches (in-process,
+//! engine only and with passages; with facets; as whole `lede search` processes; ripgrep on
+//! the same words when it is installed). Prints one table, or one JSON object.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use lede::corpus::{self, ReadOptions};
+use lede::facets::{FacetField, FacetRequest};
+use lede::indexer::{self, IndexRequest, Silent};
+use lede::search::{Engine, SearchRequest};
+
+pub struct RunOptions {
+    pub corpus: Vec<PathBuf>,
+    pub index: PathBuf,
+    pub rounds: usize,
+    pub queries: usize,
+    /// Use the index as it is: no indexing, no re-indexing.
+    pub reuse: bool,
+}
+
+/// Latency percentiles, in milliseconds.
+#[derive(Debug, Serialize, Clone, Copy, Default)]
+pub struct Latency {
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub runs: usize,
+}
+
+impl Latency {
+    fn of(mut samples: Vec<Duration>) -> Latency {
+        samples.sort();
+        let at = |q: f64| {
+            let i = ((samples.len() as f64 - 1.0) * q).round() as usize;
+            samples.get(i).map_or(0.0, |d| d.as_secs_f64() * 1e3)
+        };
+        Latency {
+            p50: at(0.5),
+            p95: at(0.95),
+            p99: at(0.99),
+            runs: samples.len(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Default)]
+pub struct Report {
+    pub machine: String,
+    pub cores: usize,
+    pub corpus: Vec<String>,
+    pub files: u64,
+    pub articles: u64,
+    pub bytes: u64,
+    pub index_seconds: f64,
+    pub mb_per_second: f64,
+    pub articles_per_second: f64,
+    pub cpu_seconds: f64,
+    pub peak_rss_mb: f64,
+    pub index_bytes: u64,
+    pub reindex_seconds: f64,
+    pub queries: Vec<String>,
+    pub engine: Latency,
+    pub engine_with_passages: Latency,
+    pub engine_with_facets: Latency,
+    pub process: Latency,
+    /// Whole `rg` runs on the same single words, when ripgrep is installed.
+    pub ripgrep: Option<Latency>,
+}
+
+pub fn run(opts: &RunOptions) -> anyhow::Result<Report> {
+    let mut report = Report {
+        machine: cpu_model(),
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        corpus: opts
+            .corpus
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+        ..Report::default()
+    };
+    let req = IndexRequest::new(opts.corpus.clone(), opts.index.clone());
+    if !opts.reuse {
+        reset_peak_rss();
+        let cpu = cpu_seconds();
+        let started = Instant::now();
+        let summary = indexer::run(
+            &IndexRequest {
+                rebuild: true,
+                ..req.clone()
+            },
+            &Silent,
+        )?;
+        report.index_seconds = started.elapsed().as_secs_f64();
+        report.cpu_seconds = cpu_seconds() - cpu;
+        report.peak_rss_mb = peak_rss_mb();
+        report.files = summary.files;
+        report.articles = summary.articles;
+        report.bytes = summary.bytes;
+        report.mb_per_second = summary.bytes as f64 / 1e6 / report.index_seconds;
+        report.articles_per_second = summary.articles as f64 / report.index_seconds;
+        let started = Instant::now();
+        indexer::run(&req, &Silent)?;
+        report.reindex_seconds = started.elapsed().as_secs_f64();
+    }
+    report.index_bytes = dir_size(&opts.index);
+
+    let queries = sample_queries(&opts.corpus, opts.queries);
+    report.queries = queries.clone();
+    let engine = Engine::open(&opts.index)?;
+    let time = |passages: usize, facets: &[FacetRequest]| -> anyhow::Result<Latency> {
+        let mut samples = Vec::new();
+        for round in 0..=opts.rounds {
+            for q in &queries {
+                let req = SearchRequest {
+                    query: q.clone(),
+                    limit: 10,
+                    passages,
+                    facets: facets.to_vec(),
+                    ..SearchRequest::default()
+                };
+                let started = Instant::now();
+                engine.search(&req)?;
+                if round > 0 {
+                    samples.push(started.elapsed());
+                }
+            }
+        }
+        Ok(Latency::of(samples))
+    };
+    report.engine = time(0, &[])?;
+    report.engine_with_passages = time(2, &[])?;
+    let facets: Vec<FacetRequest> = [FacetField::Author, FacetField::Section, FacetField::Source]
+        .into_iter()
+        .map(|field| FacetRequest {
+            field,
+            size: 10,
+            under: Vec::new(),
+        })
+        .collect();
+    report.engine_with_facets = time(0, &facets)?;
+
+    let lede = std::env::current_exe()?.with_file_name("lede");
+    let mut samples = Vec::new();
+    for q in queries
+        .iter()
+        .cycle()
+        .take(queries.len() * opts.rounds.max(1))
+    {
+        let started = Instant::now();
+        Command::new(&lede)
+            .args(["search", q, "--index"])
+            .arg(&opts.index)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()?;
+        samples.push(started.elapsed());
+    }
+    report.process = Latency::of(samples);
+
+    if Command::new("rg").arg("--version").output().is_ok() {
+        let mut samples = Vec::new();
+        for q in queries.iter().filter(|q| !q.contains(' ')) {
+            let started = Instant::now();
+            Command::new("rg")
+                .args(["-l", "-i", "-w", q])
+                .args(&opts.corpus)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()?;
+            samples.push(started.elapsed());
+        }
+        report.ripgrep = Some(Latency::of(samples));
+    }
+    Ok(report)
+}
+
+/// Queries made from the corpus itself: words of articles spread through it, as one word, two
+/// words, and a two-word phrase in turn.
+fn sample_queries(roots: &[PathBuf], n: usize) -> Vec<String> {
+    let walk = corpus::walk(roots);
+    let opts = ReadOptions::default();
+    let files: Vec<_> = walk
+        .files
+        .iter()
+        .filter(|f| opts.check(&f.path).is_ok())
+        .collect();
+    let mut queries = Vec::new();
+    let mut i = 0;
+    let step = (files.len() / n.max(1)).max(1);
+    while queries.len() < n && i < files.len() {
+        if let Ok(read) = corpus::read(files[i], &opts)
+            && let Some(article) = read.articles.first()
+        {
+            let words: Vec<String> = article
+                .body
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| (4..=12).contains(&w.chars().count()))
+                .map(str::to_lowercase)
+                .collect();
+            if words.len() > 10 {
+                let k = queries.len();
+                let at = (k * 7) % (words.len() - 1);
+                queries.push(match k % 3 {
+                    0 => words[at].clone(),
+                    1 => format!("{} {}", words[at], words[(at + 5) % words.len()]),
+                    _ => format!("\"{} {}\"", words[at], words[at + 1]),
+                });
+            }
+        }
+        i += step;
+    }
+    queries
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// User plus system CPU time of this process, in seconds (Linux).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 11 and 12 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok()?.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// The report as a table.
+pub fn print(r: &Report) {
+    let lat = |l: &Latency| {
+        format!(
+            "p50 {:>7.2} ms   p95 {:>7.2} ms   p99 {:>7.2} ms   ({} runs)",
+            l.p50, l.p95, l.p99, l.runs
+        )
+    };
+    println!("{:<22}{}, {} cores", "machine", r.machine, r.cores);
+    println!("{:<22}{}", "corpus", r.corpus.join(" "));
+    if r.index_seconds > 0.0 {
+        println!(
+            "{:<22}{} files, {} articles, {:.1} MB",
+            "",
+            r.files,
+            r.articles,
+            r.bytes as f64 / 1e6
+        );
+        println!(
+            "{:<22}{:.2} s wall, {:.1} MB/s, {:.0} articles/s, {:.2} s CPU, peak RSS {:.0} MB",
+            "index",
+            r.index_seconds,
+            r.mb_per_second,
+            r.articles_per_second,
+            r.cpu_seconds,
+            r.peak_rss_mb
+        );
+        println!(
+            "{:<22}{:.1} MB ({:.2} x the text)",
+            "index size",
+            r.index_bytes as f64 / 1e6,
+            r.index_bytes as f64 / r.bytes.max(1) as f64
+        );
+        println!("{:<22}{:.3} s", "re-index, no change", r.reindex_seconds);
+    } else {
+        println!("{:<22}{:.1} MB", "index size", r.index_bytes as f64 / 1e6);
+    }
+    println!("{:<22}{}", "search (engine)", lat(&r.engine));
+    println!("{:<22}{}", "  + 2 passages", lat(&r.engine_with_passages));
+    println!(
+        "{:<22}{}   (+{:.2} ms at p50)",
+        "  + 3 facets",
+        lat(&r.engine_with_facets),
+        r.engine_with_facets.p50 - r.engine.p50
+    );
+    println!("{:<22}{}", "lede search process", lat(&r.process));
+    match &r.ripgrep {
+        Some(rg) => println!(
+            "{:<22}{}   (lede process is {:.1}x faster at p50)",
+            "rg -l -i -w WORD",
+            lat(rg),
+            rg.p50 / r.process.p50.max(1e-9)
+        ),
+        None => println!("{:<22}not installed", "ripgrep"),
+    }
+    println!("{:<22}{}", "queries", r.queries.len());
+}
