@@ -38,6 +38,7 @@ pub fn watch(
     mut on_event: impl FnMut(WatchEvent),
 ) -> Result<()> {
     let mut indexer = Indexer::open(req)?;
+    indexer.track_changes();
     // Watch first, then catch up: a change made while catching up is not missed.
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event| {

@@ -250,6 +250,7 @@ pub fn read(file: &CorpusFile, opts: &ReadOptions) -> Result<FileArticles, Skip>
         }
     }
     let path = file.path.to_string_lossy();
+    let folders = file.folders();
     let before = out.articles.len();
     out.articles.retain(Article::has_text);
     if out.articles.is_empty() {
@@ -259,7 +260,7 @@ pub fn read(file: &CorpusFile, opts: &ReadOptions) -> Result<FileArticles, Skip>
         out.empty_records = (before - out.articles.len()) as u64;
     }
     for article in &mut out.articles {
-        finish(article, &path, &file.folders);
+        finish(article, &path, &folders);
     }
     Ok(out)
 }
@@ -463,7 +464,7 @@ mod tests {
     fn a_file_that_vanished_after_the_walk_is_skipped() {
         let file = CorpusFile {
             path: "/nonexistent/lede/gone.txt".into(),
-            folders: vec![],
+            root_depth: 0,
             size: 10,
             mtime_ns: 0,
         };

@@ -13,8 +13,10 @@ use walkdir::WalkDir;
 pub struct CorpusFile {
     /// The path as the walk found it: the root as given, then the path inside it.
     pub path: PathBuf,
-    /// The folders between the root and the file.
-    pub folders: Vec<String>,
+    /// How many leading components of `path` are the root (the rest are the folders between
+    /// the root and the file, then its name). Kept as a count: a corpus of a million files
+    /// would spend a hundred megabytes on folder names otherwise.
+    pub root_depth: u16,
     /// Size in bytes when the walk saw it.
     pub size: u64,
     /// Modification time when the walk saw it, in nanoseconds since the Unix epoch (0 when the
@@ -57,6 +59,10 @@ fn walk_root(root: &Path, out: &mut Walk) {
 }
 
 fn walk_from(root: &Path, start: &Path, out: &mut Walk) {
+    let root_depth = clean(root)
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .count() as u16;
     let entries = WalkDir::new(start)
         .follow_links(true)
         .sort_by_file_name()
@@ -90,10 +96,9 @@ fn walk_from(root: &Path, start: &Path, out: &mut Walk) {
                 continue;
             }
         };
-        let folders = folders_below(root, entry.path()).unwrap_or_default();
         out.files.push(CorpusFile {
             path: clean(entry.path()),
-            folders,
+            root_depth,
             size,
             mtime_ns,
         });
@@ -108,18 +113,17 @@ pub fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
         .map_or(0, |d| d.as_nanos() as u64)
 }
 
-/// The folders of `path` below `root`, or `None` when it is not under `root`.
-pub fn folders_below(root: &Path, path: &Path) -> Option<Vec<String>> {
-    let rel = path.strip_prefix(root).ok()?;
-    Some(
-        rel.parent()
-            .map(|p| {
-                p.components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect()
-            })
-            .unwrap_or_default(),
-    )
+impl CorpusFile {
+    /// The folders between the corpus root and the file.
+    pub fn folders(&self) -> Vec<String> {
+        let components: Vec<_> = self.path.components().collect();
+        let end = components.len().saturating_sub(1);
+        let start = (self.root_depth as usize).min(end);
+        components[start..end]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect()
+    }
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -180,8 +184,19 @@ mod tests {
             names,
             [PathBuf::from("a.txt"), PathBuf::from("b/deep/z.txt")]
         );
-        assert_eq!(w.files[1].folders, ["b", "deep"]);
-        assert!(w.files[0].folders.is_empty());
+        assert_eq!(w.files[1].folders(), ["b", "deep"]);
+        assert!(w.files[0].folders().is_empty());
+        let dot = CorpusFile {
+            path: PathBuf::from("news/2019/a.txt"),
+            root_depth: 0,
+            size: 0,
+            mtime_ns: 0,
+        };
+        assert_eq!(
+            dot.folders(),
+            ["news", "2019"],
+            "root '.' has no components"
+        );
         assert!(w.problems.is_empty());
     }
 

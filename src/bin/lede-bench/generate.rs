@@ -308,8 +308,8 @@ mod tests {
                 the += 1;
             }
         }
-        // rank 1 of a Zipf(1.07) over 60,000 words holds about 9% of the tokens
+        // rank 1 of a Zipf(1.07) over 60,000 words holds 1/H = 1/8.3, about 12% of the tokens
         let share = the as f64 / n as f64;
-        assert!((0.07..0.12).contains(&share), "{share}");
+        assert!((0.11..0.13).contains(&share), "{share}");
     }
 }
