@@ -35,6 +35,17 @@ pub fn query_analyzer() -> TextAnalyzer {
     })
 }
 
+/// Words lower-cased and folded but not stemmed: what a prefix (`satell*`) is made of.
+pub fn prefix_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(NewsTokenizer {
+        join_hyphens: false,
+    })
+    .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+    .filter(LowerCaser)
+    .filter(AsciiFoldingFilter)
+    .build()
+}
+
 fn build(tokenizer: NewsTokenizer) -> TextAnalyzer {
     TextAnalyzer::builder(tokenizer)
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
@@ -44,7 +55,8 @@ fn build(tokenizer: NewsTokenizer) -> TextAnalyzer {
         .build()
 }
 
-fn keyword_analyzer() -> TextAnalyzer {
+/// Metadata values: the whole value is one term, lower-cased and folded.
+pub fn keyword_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(RawTokenizer::default())
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)

@@ -5,12 +5,15 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use jiff::Timestamp;
 use lede::corpus::json::Target;
 use lede::corpus::{DEFAULT_MAX_BYTES, Format};
 use lede::facets::{FacetField, FacetRequest};
 use lede::indexer::{DEFAULT_COMMIT_ARTICLES, DEFAULT_HEAP_BYTES, IndexRequest};
 use lede::query::Combine;
-use lede::search::SearchRequest;
+use lede::query::did_you_mean;
+use lede::search::{Filter, Scope, SearchRequest, Sort};
+use lede::trend::{Interval, TrendQuery, TrendRequest};
 
 /// The default index folder.
 pub const DEFAULT_INDEX: &str = "index";
@@ -56,6 +59,17 @@ pub enum Command {
     /// anti-satellite matches "anti-satellite", "anti satellite" and "antisatellite".
     /// Pasted text works too: apostrophes and colons are read as words.
     Search(SearchArgs),
+    /// Count matches per day, week, month or year, and draw them.
+    ///
+    /// Each QUERY is counted on its own (name it with LABEL=QUERY). Buckets are calendar
+    /// buckets in UTC, every one from the first match to the last, zero when empty; undated
+    /// matches are counted apart, so buckets plus undated equal the search's total.
+    Trend(TrendArgs),
+    /// Run one search per line of a file (QUERY, or LABEL<TAB>QUERY) and print a row each:
+    /// label, query, total, top ids, or the error with its line number.
+    Batch(BatchArgs),
+    /// List the articles most like one article (PATH or ID, as search shows them).
+    Similar(SimilarArgs),
     /// Keep an index current while files change: update it, then index files as they
     /// appear, change or vanish, a batch at a time, until Ctrl-C.
     Watch(WatchArgs),
@@ -180,19 +194,217 @@ pub struct SearchArgs {
     #[arg(long)]
     pub any: bool,
 
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    /// The order of hits: by score, or by date (undated articles last)
+    #[arg(long, value_name = "ORDER", default_value = "relevance")]
+    pub sort: SortArg,
+
     /// Count the matches by a field, over all of them: author, source, section, topic,
     /// place, person, org, language or format. FIELD=N shows the top N (default 10);
     /// section=/PATH counts the sections under PATH (repeatable)
     #[arg(long = "facet", value_name = "FIELD[=N]", value_parser = parse_facet)]
     pub facets: Vec<FacetRequest>,
 
-    /// Print one JSON object (see README: "JSON output")
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    /// Print every match, however many, as it is found (in index order unless --sort)
+    #[arg(long, conflicts_with_all = ["limit", "offset"])]
+    pub all: bool,
+
+    /// Count with Elasticsearch-style aggregations (terms, range, histogram, date_histogram,
+    /// stats, cardinality, nested) and print their result as JSON, e.g.
+    /// '{"by_source": {"terms": {"field": "source"}}}'
+    #[arg(long, value_name = "JSON")]
+    pub agg: Option<String>,
+}
+
+/// How results are printed.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format: text for people; json (one object), jsonl (an object per hit) or csv
+    /// for scripts (see README: "Output")
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: FormatArg,
+
+    /// The same as --format json
     #[arg(long)]
     pub json: bool,
+
+    /// Columns of csv and jsonl, comma-separated: rank, score, id, path, title, authors, date,
+    /// source, section, topics, places, people, orgs, language, url, word_count, format,
+    /// passages
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub fields: Vec<String>,
 
     /// When to colour highlights
     #[arg(long, value_name = "WHEN", default_value = "auto")]
     pub color: ColorWhen,
+}
+
+impl OutputArgs {
+    pub fn format(&self) -> FormatArg {
+        if self.json {
+            FormatArg::Json
+        } else {
+            self.format
+        }
+    }
+}
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+    Jsonl,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    /// Queries, each counted on its own; LABEL=QUERY names one
+    #[arg(value_name = "QUERY", required = true)]
+    pub queries: Vec<String>,
+
+    /// The index folder
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_INDEX)]
+    pub index: PathBuf,
+
+    /// Bucket size
+    #[arg(long, value_name = "INTERVAL", default_value = "month")]
+    pub by: IntervalArg,
+
+    /// Count each query per value of a field too: author, source, topic, place, person, org,
+    /// language or format
+    #[arg(long, value_name = "FIELD", value_parser = parse_split)]
+    pub split: Option<FacetField>,
+
+    /// Also count every article (under the same filters) per bucket, and show each count as
+    /// a share of it, so that attention is not confused with the archive's volume
+    #[arg(long)]
+    pub normalize: bool,
+
+    /// Match articles with any of a query's words, not all of them
+    #[arg(long)]
+    pub any: bool,
+
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    /// Output format: text (a bar chart), json or csv
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: FormatArg,
+
+    /// The same as --format json
+    #[arg(long)]
+    pub json: bool,
+
+    /// The same as --format csv
+    #[arg(long)]
+    pub csv: bool,
+}
+
+/// A bucket size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IntervalArg {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// A file of queries, one per line (LABEL<TAB>QUERY to name one); - reads stdin
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The index folder
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_INDEX)]
+    pub index: PathBuf,
+
+    /// Ids of the best hits to show per query
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub top: usize,
+
+    /// Match articles with any of a query's words, not all of them
+    #[arg(long)]
+    pub any: bool,
+
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    /// Output format: text (a table), json, jsonl or csv
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: FormatArg,
+
+    /// The same as --format json
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// The article: its path or id, as `lede search` shows them
+    #[arg(value_name = "PATH_OR_ID")]
+    pub article: String,
+
+    /// The index folder
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_INDEX)]
+    pub index: PathBuf,
+
+    /// Number of articles to show
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+
+    /// Passages to show per article
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub passages: usize,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Which articles to look among.
+#[derive(Debug, Args)]
+pub struct ScopeArgs {
+    /// Only articles with this value: author, source, section (/a/b), topic, place, person,
+    /// org, language or format. The same field twice means either value, different fields
+    /// mean both (repeatable)
+    #[arg(long = "filter", value_name = "FIELD=VALUE", value_parser = parse_filter)]
+    pub filters: Vec<Filter>,
+
+    /// Only articles dated on or after this: YYYY, YYYY-MM or YYYY-MM-DD
+    #[arg(long, value_name = "DATE", value_parser = parse_period)]
+    pub since: Option<(Timestamp, Timestamp)>,
+
+    /// Only articles dated on or before this (the whole day, month or year)
+    #[arg(long, value_name = "DATE", value_parser = parse_period)]
+    pub until: Option<(Timestamp, Timestamp)>,
+}
+
+impl ScopeArgs {
+    pub fn to_scope(&self) -> Scope {
+        Scope {
+            filters: self.filters.clone(),
+            from: self.since.map(|(start, _)| start),
+            to: self.until.map(|(_, end)| end),
+        }
+    }
+}
+
+/// The order of hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    /// By score (ties by path)
+    Relevance,
+    /// Newest first (ties by path)
+    Newest,
+    /// Oldest first (ties by path)
+    Oldest,
 }
 
 /// When to use colour.
@@ -220,6 +432,57 @@ impl CorpusArgs {
         req.read.extensions = self.extensions.clone();
         req.read.max_bytes = self.max_file_mb << 20;
         req
+    }
+}
+
+impl TrendArgs {
+    /// The library request: each argument a query, `LABEL=QUERY` naming one.
+    pub fn to_request(&self) -> TrendRequest {
+        let queries = self
+            .queries
+            .iter()
+            .map(|q| match q.split_once('=') {
+                Some((label, query))
+                    if !label.is_empty()
+                        && label
+                            .chars()
+                            .all(|c| c.is_alphanumeric() || "_-.".contains(c))
+                        && !query.is_empty() =>
+                {
+                    TrendQuery {
+                        label: label.into(),
+                        query: query.into(),
+                    }
+                }
+                _ => TrendQuery {
+                    label: q.clone(),
+                    query: q.clone(),
+                },
+            })
+            .collect();
+        TrendRequest {
+            queries,
+            interval: match self.by {
+                IntervalArg::Day => Interval::Day,
+                IntervalArg::Week => Interval::Week,
+                IntervalArg::Month => Interval::Month,
+                IntervalArg::Year => Interval::Year,
+            },
+            split: self.split,
+            scope: self.scope.to_scope(),
+            combine: if self.any { Combine::Any } else { Combine::All },
+            normalize: self.normalize,
+        }
+    }
+
+    pub fn format(&self) -> FormatArg {
+        if self.json {
+            FormatArg::Json
+        } else if self.csv {
+            FormatArg::Csv
+        } else {
+            self.format
+        }
     }
 }
 
@@ -267,6 +530,46 @@ fn parse_facet(arg: &str) -> Result<FacetRequest, String> {
     Ok(request)
 }
 
+fn parse_split(arg: &str) -> Result<FacetField, String> {
+    match FacetField::from_name(arg) {
+        Some(f) if f != FacetField::Section && !f.is_calendar() => Ok(f),
+        _ => Err(format!(
+            "cannot split by '{arg}' (fields: author, source, topic, place, person, org, language, format)"
+        )),
+    }
+}
+
+fn parse_filter(arg: &str) -> Result<Filter, String> {
+    let (name, value) = arg
+        .split_once('=')
+        .filter(|(_, v)| !v.is_empty())
+        .ok_or_else(|| format!("expected FIELD=VALUE, like topic=grain, not '{arg}'"))?;
+    let field = FacetField::from_name(name).ok_or_else(|| {
+        let hint = did_you_mean(name, FacetField::ALL.map(FacetField::name))
+            .map(|f| format!("; did you mean '{f}'?"))
+            .unwrap_or_default();
+        format!(
+            "unknown field '{name}' (fields: {}){hint}",
+            FacetField::names()
+        )
+    })?;
+    if field.is_calendar() && lede::dates::period(value).is_none() {
+        return Err(format!(
+            "'{value}' is not a {} (write YYYY or YYYY-MM)",
+            field.name()
+        ));
+    }
+    Ok(Filter {
+        field,
+        value: value.to_string(),
+    })
+}
+
+fn parse_period(arg: &str) -> Result<(Timestamp, Timestamp), String> {
+    lede::dates::period(arg)
+        .ok_or_else(|| format!("'{arg}' is not a date (write YYYY, YYYY-MM or YYYY-MM-DD)"))
+}
+
 fn parse_positive(arg: &str) -> Result<usize, String> {
     match arg.parse::<usize>() {
         Ok(n) if n > 0 => Ok(n),
@@ -307,6 +610,12 @@ impl SearchArgs {
             passages: self.passages,
             combine: if self.any { Combine::Any } else { Combine::All },
             facets: self.facets.clone(),
+            scope: self.scope.to_scope(),
+            sort: match self.sort {
+                SortArg::Relevance => Sort::Relevance,
+                SortArg::Newest => Sort::Newest,
+                SortArg::Oldest => Sort::Oldest,
+            },
         }
     }
 }

@@ -10,9 +10,12 @@ use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{
-    ColorWhen, Command, DEFAULT_CORPUS, DEFAULT_INDEX, IndexArgs, SearchArgs, StatsArgs, WatchArgs,
+    BatchArgs, ColorWhen, Command, DEFAULT_CORPUS, DEFAULT_INDEX, FormatArg, IndexArgs, SearchArgs,
+    SimilarArgs, StatsArgs, TrendArgs, WatchArgs,
 };
 use lede::indexer::{self, IndexRequest, Reporter};
+use lede::output::Column;
+use lede::query::Combine;
 use lede::search::Engine;
 use lede::watch::WatchEvent;
 use lede::{Error, output, store};
@@ -22,6 +25,9 @@ pub fn run(command: Command) -> Result<ExitCode> {
     match command {
         Command::Index(args) => index(&args),
         Command::Search(args) => search(&args),
+        Command::Trend(args) => trend(&args),
+        Command::Batch(args) => batch(&args),
+        Command::Similar(args) => similar(&args),
         Command::Watch(args) => watch(&args),
         Command::Stats(args) => stats(&args),
         Command::Optimize(args) => optimize(&args),
@@ -56,6 +62,8 @@ fn index(args: &IndexArgs) -> Result<ExitCode> {
 
 fn search(args: &SearchArgs) -> Result<ExitCode> {
     let req = args.to_request();
+    let format = args.output.format();
+    let columns = columns(&args.output.fields, format)?;
     let dir = match &args.index {
         Some(dir) => dir.clone(),
         None => {
@@ -65,28 +73,189 @@ fn search(args: &SearchArgs) -> Result<ExitCode> {
         }
     };
     let engine = Engine::open(&dir)?;
-    let results = engine.search(&req)?;
-    for note in &results.notes {
-        eprintln!("lede: note: {note}");
+    if let Some(agg) = &args.agg {
+        return aggregate(&engine, &req, agg);
     }
     let stdout = io::stdout();
-    let color = match args.color {
-        ColorWhen::Always => true,
-        ColorWhen::Never => false,
-        ColorWhen::Auto => anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never,
-    };
+    let color = use_color(args.output.color, &stdout);
     let mut out = io::BufWriter::new(stdout.lock());
-    if args.json {
-        output::write_json(&mut out, &results)?;
-    } else if results.total > 0 {
-        output::write_text(&mut out, &results, color)?;
-    }
+    let total = if args.all {
+        // Every match, written as it comes (json is written a hit per line, as jsonl).
+        let io_err = |e| lede::Error::io("stdout", e);
+        match format {
+            FormatArg::Csv => {
+                let mut csv = output::CsvHits::new(io::stdout(), columns)?;
+                let total = engine.for_each_hit(&req, |hit| csv.write(&hit).map_err(io_err))?;
+                csv.finish()?;
+                total
+            }
+            FormatArg::Text => engine.for_each_hit(&req, |hit| {
+                output::write_hit_text(&mut out, &hit, color).map_err(io_err)
+            })?,
+            FormatArg::Json | FormatArg::Jsonl => engine.for_each_hit(&req, |hit| {
+                output::write_hit_jsonl(&mut out, &hit, &columns).map_err(io_err)
+            })?,
+        }
+    } else {
+        let results = engine.search(&req)?;
+        for note in &results.notes {
+            eprintln!("lede: note: {note}");
+        }
+        match format {
+            FormatArg::Json => output::write_json(&mut out, &results)?,
+            FormatArg::Jsonl => {
+                for hit in &results.hits {
+                    output::write_hit_jsonl(&mut out, hit, &columns)?;
+                }
+            }
+            FormatArg::Csv => {
+                let mut csv = output::CsvHits::new(&mut out, columns)?;
+                for hit in &results.hits {
+                    csv.write(hit)?;
+                }
+                csv.finish()?;
+            }
+            FormatArg::Text if results.total > 0 => output::write_text(&mut out, &results, color)?,
+            FormatArg::Text => {}
+        }
+        results.total
+    };
     out.flush()?;
-    if results.total == 0 {
+    if total == 0 {
         eprintln!("lede: no articles match {:?}", req.query);
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--agg`: Elasticsearch-style aggregations over the matches, printed as their JSON result.
+fn aggregate(engine: &Engine, req: &lede::SearchRequest, agg: &str) -> Result<ExitCode> {
+    let result = engine.aggregate(req, agg)?;
+    let mut out = io::stdout().lock();
+    serde_json::to_writer(&mut out, &result)?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The columns of csv and jsonl: those asked for, or the defaults.
+fn columns(names: &[String], format: FormatArg) -> Result<Vec<Column>> {
+    if !names.is_empty() {
+        return Column::parse_list(names).map_err(anyhow::Error::msg);
+    }
+    Ok(match format {
+        FormatArg::Csv => Column::CSV_DEFAULT.to_vec(),
+        _ => Column::ALL.to_vec(),
+    })
+}
+
+fn use_color(when: ColorWhen, stdout: &io::Stdout) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => anstream::AutoStream::choice(stdout) != anstream::ColorChoice::Never,
+    }
+}
+
+fn trend(args: &TrendArgs) -> Result<ExitCode> {
+    let req = args.to_request();
+    let engine = Engine::open(&args.index)?;
+    let results = engine.trend(&req)?;
+    for note in &results.notes {
+        eprintln!("lede: note: {note}");
+    }
+    let stdout = io::stdout();
+    let color = use_color(ColorWhen::Auto, &stdout);
+    let mut out = io::BufWriter::new(stdout.lock());
+    match args.format() {
+        FormatArg::Json | FormatArg::Jsonl => {
+            serde_json::to_writer(&mut out, &results)?;
+            writeln!(out)?;
+        }
+        FormatArg::Csv => output::write_trend_csv(&mut out, &results)?,
+        FormatArg::Text => output::write_trend_text(&mut out, &results, color)?,
+    }
+    out.flush()?;
+    let any = results.series.iter().any(|s| s.total > 0);
+    Ok(if any {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn batch(args: &BatchArgs) -> Result<ExitCode> {
+    let text = if args.file.as_os_str() == "-" {
+        io::read_to_string(io::stdin())?
+    } else {
+        std::fs::read_to_string(&args.file).map_err(|e| lede::Error::io(&args.file, e))?
+    };
+    let lines = lede::batch::parse(&text);
+    let engine = Engine::open(&args.index)?;
+    let combine = if args.any { Combine::Any } else { Combine::All };
+    let rows = engine.batch(&lines, &args.scope.to_scope(), combine, args.top);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let format = if args.json {
+        FormatArg::Json
+    } else {
+        args.format
+    };
+    match format {
+        FormatArg::Json => {
+            serde_json::to_writer(
+                &mut out,
+                &serde_json::json!({"lede_json": lede::search::JSON_VERSION, "rows": rows}),
+            )?;
+            writeln!(out)?;
+        }
+        FormatArg::Jsonl => {
+            for row in &rows {
+                serde_json::to_writer(&mut out, row)?;
+                writeln!(out)?;
+            }
+        }
+        FormatArg::Csv => output::write_batch_csv(&mut out, &rows)?,
+        FormatArg::Text => output::write_batch_text(&mut out, &rows)?,
+    }
+    out.flush()?;
+    let errors = rows.iter().filter(|r| r.error.is_some()).count();
+    if errors > 0 {
+        eprintln!("lede: {errors} of {} queries could not be read", rows.len());
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn similar(args: &SimilarArgs) -> Result<ExitCode> {
+    let engine = Engine::open(&args.index)?;
+    let results = engine.similar(&args.article, args.limit, args.passages)?;
+    let format = args.output.format();
+    let columns = columns(&args.output.fields, format)?;
+    let stdout = io::stdout();
+    let color = use_color(args.output.color, &stdout);
+    let mut out = io::BufWriter::new(stdout.lock());
+    match format {
+        FormatArg::Json => output::write_json(&mut out, &results)?,
+        FormatArg::Jsonl => {
+            for hit in &results.hits {
+                output::write_hit_jsonl(&mut out, hit, &columns)?;
+            }
+        }
+        FormatArg::Csv => {
+            let mut csv = output::CsvHits::new(&mut out, columns)?;
+            for hit in &results.hits {
+                csv.write(hit)?;
+            }
+            csv.finish()?;
+        }
+        FormatArg::Text => output::write_text(&mut out, &results, color)?,
+    }
+    out.flush()?;
+    Ok(if results.hits.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Ctrl-C (or SIGTERM) asks `lede watch` to commit what is pending and stop.

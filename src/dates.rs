@@ -100,6 +100,43 @@ fn day(y: i64, m: i64, d: i64) -> Option<Timestamp> {
     utc(date.to_datetime(jiff::civil::Time::midnight()))
 }
 
+/// The span a date names, as `[start, end)` in UTC: a year (`1987`), a month (`1987-03`), a day
+/// (`1987-03-14`, or any other date [`parse`] reads, at midnight), or a moment (one second).
+pub fn period(text: &str) -> Option<(Timestamp, Timestamp)> {
+    let text = text.trim();
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        text.get(r.clone())
+            .filter(|s| s.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|s| s.parse::<i16>().ok())
+    };
+    if b.len() == 4 {
+        let y = digits(0..4)?;
+        let start = Date::new(y, 1, 1).ok()?;
+        return Some((
+            midnight(start)?,
+            midnight(Date::new(y.checked_add(1)?, 1, 1).ok()?)?,
+        ));
+    }
+    if b.len() == 7 && b[4] == b'-' {
+        let (y, m) = (digits(0..4)?, digits(5..7)?);
+        let start = Date::new(y, m as i8, 1).ok()?;
+        let end = start.checked_add(jiff::Span::new().months(1)).ok()?;
+        return Some((midnight(start)?, midnight(end)?));
+    }
+    let ts = parse(text)?;
+    let dt = TimeZone::UTC.to_datetime(ts);
+    if dt.time() == jiff::civil::Time::midnight() && !text.contains(':') {
+        let end = dt.date().checked_add(jiff::Span::new().days(1)).ok()?;
+        return Some((ts, midnight(end)?));
+    }
+    Some((ts, ts.checked_add(jiff::SignedDuration::from_secs(1)).ok()?))
+}
+
+fn midnight(date: Date) -> Option<Timestamp> {
+    utc(date.to_datetime(jiff::civil::Time::midnight()))
+}
+
 /// A date as the text output shows it: `2019-07-28`, with the time only when there is one.
 pub fn display(ts: Timestamp) -> String {
     let dt = TimeZone::UTC.to_datetime(ts);
@@ -156,6 +193,30 @@ mod tests {
         assert_eq!(from_path("bbc/tech/001.txt"), None);
         assert_eq!(from_path("a/2024-13-05-x.txt"), None);
         assert_eq!(from_path("a/123456789.txt"), None);
+    }
+
+    #[test]
+    fn periods_of_years_months_days_and_moments() {
+        let p = |s: &str| period(s).map(|(a, b)| format!("{a} {b}"));
+        assert_eq!(
+            p("1987").as_deref(),
+            Some("1987-01-01T00:00:00Z 1988-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            p("1987-12").as_deref(),
+            Some("1987-12-01T00:00:00Z 1988-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            p("1987-03-31").as_deref(),
+            Some("1987-03-31T00:00:00Z 1987-04-01T00:00:00Z")
+        );
+        assert_eq!(
+            p("1987-03-31T10:00:00Z").as_deref(),
+            Some("1987-03-31T10:00:00Z 1987-03-31T10:00:01Z")
+        );
+        assert_eq!(p("198"), None);
+        assert_eq!(p("1987-13"), None);
+        assert_eq!(p("soon"), None);
     }
 
     #[test]

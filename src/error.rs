@@ -54,6 +54,12 @@ pub enum Error {
         given: Vec<String>,
     },
 
+    #[error("cannot run --agg: {0}")]
+    Aggregation(String),
+
+    #[error("no article '{0}' in the index (give its path or id as `lede search` shows them)")]
+    NotFound(String),
+
     #[error("'{0}' holds an index that lede did not write (give lede a folder of its own)")]
     NotLede(PathBuf),
 
@@ -105,6 +111,11 @@ impl Error {
             ) => Error::Locked(path),
             reason => Error::Index { path, reason },
         }
+    }
+
+    /// Whether this is a write to a reader that went away (`lede search x | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io { reason, .. } if reason.kind() == io::ErrorKind::BrokenPipe)
     }
 
     /// Wraps an I/O error with its path.

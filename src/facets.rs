@@ -12,7 +12,9 @@ use tantivy::aggregation::{AggContextParams, AggregationCollector};
 use tantivy::collector::{FacetCollector, FacetCounts as TantivyFacetCounts};
 use tantivy::schema::{Facet, Schema};
 
+use crate::collect::{BucketCounts, Counts};
 use crate::schema::Fields;
+use crate::trend::Interval;
 
 /// A field that can be counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -27,10 +29,14 @@ pub enum FacetField {
     Org,
     Language,
     Format,
+    /// The year of the date (`1987`).
+    Year,
+    /// The month of the date (`1987-03`).
+    Month,
 }
 
 impl FacetField {
-    pub const ALL: [FacetField; 9] = [
+    pub const ALL: [FacetField; 11] = [
         FacetField::Author,
         FacetField::Source,
         FacetField::Section,
@@ -40,6 +46,8 @@ impl FacetField {
         FacetField::Org,
         FacetField::Language,
         FacetField::Format,
+        FacetField::Year,
+        FacetField::Month,
     ];
 
     pub fn name(self) -> &'static str {
@@ -53,6 +61,8 @@ impl FacetField {
             FacetField::Org => "org",
             FacetField::Language => "language",
             FacetField::Format => "format",
+            FacetField::Year => "year",
+            FacetField::Month => "month",
         }
     }
 
@@ -62,6 +72,11 @@ impl FacetField {
         FacetField::ALL
             .into_iter()
             .find(|f| f.name() == name || (name == "people" && *f == FacetField::Person))
+    }
+
+    /// Year and month: counted from the date, not from a field of their own.
+    pub fn is_calendar(self) -> bool {
+        matches!(self, FacetField::Year | FacetField::Month)
     }
 
     /// Names for error messages.
@@ -107,6 +122,8 @@ const MAX_VALUES: u32 = 60_000;
 pub struct FacetCollectors {
     /// One per section request.
     pub sections: Vec<FacetCollector>,
+    /// One per year or month request.
+    pub calendar: Vec<BucketCounts<Interval>>,
     /// One aggregation (a terms agg per other request), if any.
     pub terms: Option<AggregationCollector>,
 }
@@ -123,9 +140,22 @@ pub fn collectors(requests: &[FacetRequest], schema: &Schema, fields: &Fields) -
             c
         })
         .collect();
+    let calendar = requests
+        .iter()
+        .filter(|r| r.field.is_calendar())
+        .map(|r| BucketCounts {
+            date_field: schema.get_field_name(fields.date).to_string(),
+            split: None,
+            bucketing: if r.field == FacetField::Year {
+                Interval::Year
+            } else {
+                Interval::Month
+            },
+        })
+        .collect();
     let mut aggs = serde_json::Map::new();
     for (i, r) in requests.iter().enumerate() {
-        if r.field != FacetField::Section {
+        if r.field != FacetField::Section && !r.field.is_calendar() {
             aggs.insert(
                 i.to_string(),
                 serde_json::json!({"terms": {
@@ -141,17 +171,23 @@ pub fn collectors(requests: &[FacetRequest], schema: &Schema, fields: &Fields) -
             .expect("lede's own aggregation request is valid");
         AggregationCollector::from_aggs(aggs, AggContextParams::default())
     });
-    FacetCollectors { sections, terms }
+    FacetCollectors {
+        sections,
+        calendar,
+        terms,
+    }
 }
 
 /// Shapes what the collectors gathered into counts, in the order of the requests.
 pub fn counts(
     requests: &[FacetRequest],
     sections: Vec<TantivyFacetCounts>,
+    calendar: Vec<Counts>,
     terms: Option<AggregationResults>,
 ) -> Vec<FacetCounts> {
     let terms = terms.and_then(|t| serde_json::to_value(t).ok());
     let mut sections = sections.into_iter();
+    let mut calendar = calendar.into_iter();
     requests
         .iter()
         .enumerate()
@@ -164,6 +200,24 @@ pub fn counts(
                         c.get(under.clone())
                             .map(|(facet, count)| FacetValue {
                                 value: facet.to_path().last().copied().unwrap_or("").to_string(),
+                                count,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            } else if r.field.is_calendar() {
+                let interval = if r.field == FacetField::Year {
+                    Interval::Year
+                } else {
+                    Interval::Month
+                };
+                calendar
+                    .next()
+                    .map(|c| {
+                        c.dated
+                            .into_iter()
+                            .map(|((_, secs), count)| FacetValue {
+                                value: interval.label_secs(secs),
                                 count,
                             })
                             .collect()
@@ -217,7 +271,7 @@ mod tests {
         assert_eq!(FacetField::from_name("colour"), None);
         assert_eq!(
             FacetField::names(),
-            "author, source, section, topic, place, person, org, language, format"
+            "author, source, section, topic, place, person, org, language, format, year, month"
         );
     }
 

@@ -26,6 +26,8 @@
 
 pub mod analyzer;
 pub mod article;
+pub mod batch;
+pub mod collect;
 pub mod corpus;
 pub mod dates;
 pub mod error;
@@ -38,6 +40,7 @@ pub mod schema;
 pub mod search;
 pub mod stats;
 pub mod store;
+pub mod trend;
 pub mod watch;
 
 pub use article::Article;

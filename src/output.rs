@@ -8,12 +8,14 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
+use crate::batch::BatchRow;
 use crate::dates;
 use crate::facets::FacetCounts;
 use crate::indexer::IndexSummary;
 use crate::passages::Passage;
 use crate::search::{Hit, SearchResults};
 use crate::stats::IndexStats;
+use crate::trend::TrendResults;
 
 const TITLE: Style = Style::new().bold();
 const MATCH: Style = Style::new()
@@ -62,6 +64,11 @@ pub fn write_text(w: &mut impl Write, results: &SearchResults, color: bool) -> i
     writeln!(w)
 }
 
+/// One hit as text (for `--all`, which writes hits as they come).
+pub fn write_hit_text(w: &mut impl Write, hit: &Hit, color: bool) -> io::Result<()> {
+    write_hit(w, &Painter { color }, hit)
+}
+
 fn write_hit(w: &mut impl Write, p: &Painter, hit: &Hit) -> io::Result<()> {
     write!(w, "{}. ", hit.rank)?;
     let title = if hit.title.is_empty() {
@@ -70,8 +77,10 @@ fn write_hit(w: &mut impl Write, p: &Painter, hit: &Hit) -> io::Result<()> {
         &hit.title
     };
     p.paint(w, TITLE, title)?;
-    write!(w, "  ")?;
-    p.paint(w, DIM, &format!("[{:.2}]", hit.score))?;
+    if let Some(score) = hit.score {
+        write!(w, "  ")?;
+        p.paint(w, DIM, &format!("[{score:.2}]"))?;
+    }
     writeln!(w)?;
 
     let mut meta: Vec<String> = Vec::new();
@@ -390,7 +399,7 @@ mod tests {
             took_ms: 1.25,
             hits: vec![Hit {
                 rank: 1,
-                score: 3.5,
+                score: Some(3.5),
                 id: "c/a.txt".into(),
                 path: "c/a.txt".into(),
                 title: "Low orbit".into(),
@@ -461,4 +470,334 @@ mod tests {
         assert_eq!(thousands(21578), "21,578");
         assert_eq!(thousands(1234567), "1,234,567");
     }
+}
+
+/// A column of csv and jsonl output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Rank,
+    Score,
+    Id,
+    Path,
+    Title,
+    Authors,
+    Date,
+    Source,
+    Section,
+    Topics,
+    Places,
+    People,
+    Orgs,
+    Language,
+    Url,
+    WordCount,
+    Format,
+    Passages,
+}
+
+impl Column {
+    pub const ALL: [Column; 18] = [
+        Column::Rank,
+        Column::Score,
+        Column::Id,
+        Column::Path,
+        Column::Title,
+        Column::Authors,
+        Column::Date,
+        Column::Source,
+        Column::Section,
+        Column::Topics,
+        Column::Places,
+        Column::People,
+        Column::Orgs,
+        Column::Language,
+        Column::Url,
+        Column::WordCount,
+        Column::Format,
+        Column::Passages,
+    ];
+
+    /// The columns of csv when none are asked for.
+    pub const CSV_DEFAULT: [Column; 8] = [
+        Column::Rank,
+        Column::Score,
+        Column::Date,
+        Column::Title,
+        Column::Authors,
+        Column::Source,
+        Column::Section,
+        Column::Id,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Column::Rank => "rank",
+            Column::Score => "score",
+            Column::Id => "id",
+            Column::Path => "path",
+            Column::Title => "title",
+            Column::Authors => "authors",
+            Column::Date => "date",
+            Column::Source => "source",
+            Column::Section => "section",
+            Column::Topics => "topics",
+            Column::Places => "places",
+            Column::People => "people",
+            Column::Orgs => "orgs",
+            Column::Language => "language",
+            Column::Url => "url",
+            Column::WordCount => "word_count",
+            Column::Format => "format",
+            Column::Passages => "passages",
+        }
+    }
+
+    /// Parses a list of names; an unknown one is an error naming the known ones.
+    pub fn parse_list(names: &[String]) -> Result<Vec<Column>, String> {
+        names
+            .iter()
+            .map(|n| {
+                let n = n.trim();
+                Column::ALL
+                    .into_iter()
+                    .find(|c| c.name() == n)
+                    .ok_or_else(|| {
+                        let all: Vec<&str> = Column::ALL.iter().map(|c| c.name()).collect();
+                        format!(
+                            "unknown field '{n}' for --fields (fields: {})",
+                            all.join(", ")
+                        )
+                    })
+            })
+            .collect()
+    }
+
+    /// The value of this column for a hit, as JSON.
+    fn json(self, hit: &Hit) -> serde_json::Value {
+        use serde_json::json;
+        match self {
+            Column::Rank => json!(hit.rank),
+            Column::Score => json!(hit.score),
+            Column::Id => json!(hit.id),
+            Column::Path => json!(hit.path),
+            Column::Title => json!(hit.title),
+            Column::Authors => json!(hit.authors),
+            Column::Date => json!(hit.date),
+            Column::Source => json!(hit.source),
+            Column::Section => json!(hit.section),
+            Column::Topics => json!(hit.topics),
+            Column::Places => json!(hit.places),
+            Column::People => json!(hit.people),
+            Column::Orgs => json!(hit.orgs),
+            Column::Language => json!(hit.language),
+            Column::Url => json!(hit.url),
+            Column::WordCount => json!(hit.word_count),
+            Column::Format => json!(hit.format),
+            Column::Passages => json!(hit.passages),
+        }
+    }
+
+    /// The value of this column for a hit, as a csv cell: lists joined with "; ", passages
+    /// with " … ".
+    fn cell(self, hit: &Hit) -> String {
+        let join = |v: &[String]| v.join("; ");
+        match self {
+            Column::Rank => hit.rank.to_string(),
+            Column::Score => hit.score.map(|s| format!("{s:.4}")).unwrap_or_default(),
+            Column::Id => hit.id.clone(),
+            Column::Path => hit.path.clone(),
+            Column::Title => hit.title.clone(),
+            Column::Authors => join(&hit.authors),
+            Column::Date => hit.date.map(|d| d.to_string()).unwrap_or_default(),
+            Column::Source => hit.source.clone().unwrap_or_default(),
+            Column::Section => hit.section.clone(),
+            Column::Topics => join(&hit.topics),
+            Column::Places => join(&hit.places),
+            Column::People => join(&hit.people),
+            Column::Orgs => join(&hit.orgs),
+            Column::Language => hit.language.clone().unwrap_or_default(),
+            Column::Url => hit.url.clone().unwrap_or_default(),
+            Column::WordCount => hit.word_count.to_string(),
+            Column::Format => hit.format.to_string(),
+            Column::Passages => hit
+                .passages
+                .iter()
+                .map(|p| p.text.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect::<Vec<_>>()
+                .join(" … "),
+        }
+    }
+}
+
+/// One hit as one line of JSON (the chosen columns, or all).
+pub fn write_hit_jsonl(w: &mut impl Write, hit: &Hit, columns: &[Column]) -> io::Result<()> {
+    let object: serde_json::Map<String, serde_json::Value> = columns
+        .iter()
+        .map(|c| (c.name().to_string(), c.json(hit)))
+        .collect();
+    serde_json::to_writer(&mut *w, &object)?;
+    writeln!(w)
+}
+
+/// Hits as csv: a header row, then a row per hit.
+pub struct CsvHits<W: Write> {
+    out: csv::Writer<W>,
+    columns: Vec<Column>,
+}
+
+impl<W: Write> CsvHits<W> {
+    pub fn new(w: W, columns: Vec<Column>) -> io::Result<CsvHits<W>> {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(columns.iter().map(|c| c.name()))?;
+        Ok(CsvHits { out, columns })
+    }
+
+    pub fn write(&mut self, hit: &Hit) -> io::Result<()> {
+        self.out
+            .write_record(self.columns.iter().map(|c| c.cell(hit)))
+            .map_err(io::Error::other)
+    }
+
+    pub fn finish(mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Width of the longest bar of a trend chart.
+const BAR_WIDTH: usize = 40;
+
+/// A trend as bar charts: a block per series, a line per bucket.
+pub fn write_trend_text(w: &mut impl Write, t: &TrendResults, color: bool) -> io::Result<()> {
+    let p = Painter { color };
+    let label_width = t.buckets.iter().map(|b| b.len()).max().unwrap_or(0).max(7);
+    for (n, s) in t.series.iter().enumerate() {
+        if n > 0 {
+            writeln!(w)?;
+        }
+        let name = match &s.split {
+            Some(v) if v.is_empty() => format!("{} (no value)", s.label),
+            Some(v) => format!("{} · {v}", s.label),
+            None => s.label.clone(),
+        };
+        p.paint(w, TITLE, &name)?;
+        writeln!(
+            w,
+            "  {} {}, {} undated",
+            thousands(s.total),
+            if s.total == 1 { "match" } else { "matches" },
+            thousands(s.undated)
+        )?;
+        let max = s.counts.iter().copied().max().unwrap_or(0).max(1);
+        for (i, bucket) in t.buckets.iter().enumerate() {
+            let count = s.counts[i];
+            let len = ((count as f64 / max as f64) * BAR_WIDTH as f64).ceil() as usize;
+            write!(w, "  {bucket:<label_width$} ")?;
+            p.paint(w, MATCH, &"█".repeat(len))?;
+            write!(
+                w,
+                "{} {}",
+                " ".repeat(BAR_WIDTH - len.min(BAR_WIDTH)),
+                thousands(count)
+            )?;
+            if let (Some(ratios), Some(totals)) = (&s.ratios, &t.totals) {
+                write!(
+                    w,
+                    " of {} ({:.2}%)",
+                    thousands(totals[i]),
+                    ratios[i] * 100.0
+                )?;
+            }
+            writeln!(w)?;
+        }
+    }
+    if t.series.is_empty() || t.buckets.is_empty() {
+        writeln!(w, "no dated matches")?;
+    }
+    Ok(())
+}
+
+/// A trend as csv: a row per bucket (then `undated`), a column per series (and with
+/// `normalize`, `articles` and a ratio column per series).
+pub fn write_trend_csv(w: &mut impl Write, t: &TrendResults) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    let names: Vec<String> = t
+        .series
+        .iter()
+        .map(|s| match &s.split {
+            Some(v) => format!("{}:{v}", s.label),
+            None => s.label.clone(),
+        })
+        .collect();
+    let mut header = vec!["bucket".to_string()];
+    header.extend(names.iter().cloned());
+    if t.totals.is_some() {
+        header.push("articles".into());
+        header.extend(names.iter().map(|n| format!("{n} ratio")));
+    }
+    out.write_record(&header)?;
+    for (i, bucket) in t.buckets.iter().enumerate() {
+        let mut row = vec![bucket.clone()];
+        row.extend(t.series.iter().map(|s| s.counts[i].to_string()));
+        if let Some(totals) = &t.totals {
+            row.push(totals[i].to_string());
+            row.extend(t.series.iter().map(|s| {
+                s.ratios
+                    .as_ref()
+                    .map(|r| format!("{:.6}", r[i]))
+                    .unwrap_or_default()
+            }));
+        }
+        out.write_record(&row)?;
+    }
+    let mut row = vec!["undated".to_string()];
+    row.extend(t.series.iter().map(|s| s.undated.to_string()));
+    if t.totals.is_some() {
+        row.push(t.totals_undated.unwrap_or(0).to_string());
+        row.extend(t.series.iter().map(|_| String::new()));
+    }
+    out.write_record(&row)?;
+    out.flush()
+}
+
+/// Batch rows as a table for people.
+pub fn write_batch_text(w: &mut impl Write, rows: &[BatchRow]) -> io::Result<()> {
+    let width = rows
+        .iter()
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    writeln!(w, "{:<5} {:<width$} {:>9}  top", "line", "label", "total")?;
+    for r in rows {
+        match (&r.error, r.total) {
+            (Some(e), _) => writeln!(w, "{:<5} {:<width$} {:>9}  {e}", r.line, r.label, "error")?,
+            (None, Some(total)) => writeln!(
+                w,
+                "{:<5} {:<width$} {:>9}  {}",
+                r.line,
+                r.label,
+                thousands(total as u64),
+                r.top.join(", ")
+            )?,
+            (None, None) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Batch rows as csv: line, label, query, total, top (ids joined with "; "), error.
+pub fn write_batch_csv(w: &mut impl Write, rows: &[BatchRow]) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(["line", "label", "query", "total", "top", "error"])?;
+    for r in rows {
+        out.write_record([
+            r.line.to_string(),
+            r.label.clone(),
+            r.query.clone(),
+            r.total.map(|t| t.to_string()).unwrap_or_default(),
+            r.top.join("; "),
+            r.error.clone().unwrap_or_default(),
+        ])?;
+    }
+    out.flush()
 }

@@ -32,14 +32,35 @@ pub enum Pattern {
         terms: Vec<String>,
         slop: u32,
     },
+    /// Any term that starts with this.
+    Prefix(String),
+    /// Any term within `distance` edits of this one.
+    Fuzzy {
+        term: String,
+        distance: u32,
+    },
 }
 
 impl Pattern {
-    /// Every term of the pattern.
+    /// The terms of the pattern as written (a prefix or a fuzzy word counts as its own term).
     pub fn terms(&self) -> &[String] {
         match self {
-            Pattern::Term(t) => std::slice::from_ref(t),
+            Pattern::Term(t) | Pattern::Prefix(t) | Pattern::Fuzzy { term: t, .. } => {
+                std::slice::from_ref(t)
+            }
             Pattern::Phrase { terms, .. } => terms,
+        }
+    }
+
+    /// Whether a single indexed term matches this pattern (phrases match term by term).
+    fn matches(&self, text: &str) -> bool {
+        match self {
+            Pattern::Term(t) => t == text,
+            Pattern::Prefix(p) => text.starts_with(p.as_str()),
+            Pattern::Fuzzy { term, distance } => {
+                strsim::damerau_levenshtein(term, text) <= *distance as usize
+            }
+            Pattern::Phrase { .. } => false,
         }
     }
 }
@@ -93,6 +114,8 @@ impl PassageFinder {
             .iter()
             .map(|p| match p {
                 Pattern::Term(t) => weight(t),
+                // Rarity of a prefix or a fuzzy word's variants is not known: an average weight.
+                Pattern::Prefix(_) | Pattern::Fuzzy { .. } => 2.0,
                 Pattern::Phrase { terms, .. } => 1.5 * terms.iter().map(weight).sum::<f32>(),
             })
             .collect();
@@ -165,11 +188,13 @@ impl PassageFinder {
         let mut matches = Vec::new();
         for (p, pattern) in self.patterns.iter().enumerate() {
             match pattern {
-                Pattern::Term(term) => {
-                    matches.extend(tokens.iter().filter(|t| &t.text == term).map(|t| Match {
-                        start: t.offset_from,
-                        end: t.offset_to,
-                        pattern: p,
+                Pattern::Term(_) | Pattern::Prefix(_) | Pattern::Fuzzy { .. } => {
+                    matches.extend(tokens.iter().filter(|t| pattern.matches(&t.text)).map(|t| {
+                        Match {
+                            start: t.offset_from,
+                            end: t.offset_to,
+                            pattern: p,
+                        }
                     }))
                 }
                 Pattern::Phrase { terms, slop } => {

@@ -1,25 +1,32 @@
 //! From what the user typed to a tantivy query, and to the patterns that passages highlight.
 //!
-//! The language is tantivy's (AND OR NOT + - "phrase" "phrase"~N field:word ^boost), with three
+//! The language is tantivy's (AND OR NOT + - "phrase" "phrase"~N field:word ^boost), with
 //! things added: pasted text is never a syntax error (apostrophes, colons after words that are
 //! no field, stray quotes are read as words, with a note saying so); a hyphenated word `a-b`
-//! is read as `("a b" OR ab)`, so all three spellings find each other; and field names are
-//! matched without regard to case. A query that uses operators wrongly is refused with what is
-//! wrong and at which column.
+//! is read as `("a b" OR ab)`, so all three spellings find each other; field names are matched
+//! without regard to case; and prefixes, fuzzy words, proximity (`w/N`, `pre/N`) and plain
+//! dates work. A query that uses operators wrongly is refused with what is wrong and where.
+
+use std::ops::Bound;
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Query, QueryParser, QueryParserError,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery,
+    PhraseQuery, Query, QueryParser, QueryParserError, RangeQuery, RegexQuery, TermQuery,
 };
 use tantivy::query_grammar::{
-    self, Delimiter, Occur, UserInputAst, UserInputLeaf, UserInputLiteral,
+    self, Delimiter, Occur, UserInputAst, UserInputBound, UserInputLeaf, UserInputLiteral,
 };
-use tantivy::schema::Schema;
+use tantivy::schema::{Facet, Field, IndexRecordOption, Schema};
 use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DateTime, Term};
 
 use crate::analyzer;
+use crate::dates;
 use crate::error::QueryError;
+use crate::facets::FacetField;
 use crate::passages::Pattern;
 use crate::schema::{Fields, QUERY_FIELDS};
+use crate::search::Scope;
 
 /// How much a match in the title counts against one in the body.
 pub const TITLE_BOOST: f32 = 2.0;
@@ -84,6 +91,8 @@ pub fn parse(
     let mut builder = Builder {
         parser,
         analyzer: analyzer::query_analyzer(),
+        plain: analyzer::prefix_analyzer(),
+        fields: *fields,
         default_occur: match combine {
             Combine::All => Occur::Must,
             Combine::Any => Occur::Should,
@@ -92,12 +101,14 @@ pub fn parse(
     let mut patterns = Vec::new();
     collect_patterns(&ast, &mut builder.analyzer, &mut patterns);
     let query = match builder.build(&ast) {
-        Ok(Some((Occur::MustNot, _))) => Err(QueryParserError::AllButQueryForbidden),
+        Ok(Some((Occur::MustNot, _))) => {
+            Err(parser_message(&QueryParserError::AllButQueryForbidden))
+        }
         Ok(Some((_, query))) => Ok(query),
         Ok(None) => Ok(Box::new(EmptyQuery) as Box<dyn Query>),
         Err(e) => Err(e),
     }
-    .map_err(|e| error(parser_message(&e), None))?;
+    .map_err(|message| error(message, None))?;
     Ok(ParsedQuery {
         query,
         notes: repaired.notes,
@@ -105,33 +116,73 @@ pub fn parse(
     })
 }
 
-/// Turns the grammar's tree into a query. Leaves are built by tantivy's parser (fields,
+/// Turns the grammar's tree into a query. Most leaves are built by tantivy's parser (fields,
 /// analysis, boosts); the tree is built here, so that a hyphenated word becomes a
 /// disjunction-max of its spellings (one spelling's match, not the sum of both, so no
-/// spelling outranks another), and `a AND NOT b` excludes `b` as it should.
+/// spelling outranks another), `a AND NOT b` excludes `b` as it should, and the syntax
+/// tantivy 0.27 lacks works: `satell*`, `satelite~1`, `a w/5 b`, `a pre/5 b`, plain dates.
 struct Builder {
     parser: QueryParser,
+    /// The query analyzer (stems).
     analyzer: TextAnalyzer,
+    /// Lower case and folding only: for prefixes, which must not be stemmed.
+    plain: TextAnalyzer,
+    fields: Fields,
     default_occur: Occur,
 }
 
 type Clause = (Occur, Box<dyn Query>);
 
+/// The longest edit distance `word~N` accepts.
+const MAX_FUZZY_DISTANCE: u32 = 2;
+
+/// The shortest prefix `prefix*` accepts, in characters.
+const MIN_PREFIX_CHARS: usize = 2;
+
 impl Builder {
     /// The query for `ast` and how it combines with its siblings; `None` when it holds no
     /// words at all (a lone dash, say), so it neither requires nor excludes anything.
-    fn build(&mut self, ast: &UserInputAst) -> Result<Option<Clause>, QueryParserError> {
+    fn build(&mut self, ast: &UserInputAst) -> Result<Option<Clause>, String> {
         match ast {
             UserInputAst::Clause(clauses) => {
                 let mut subs: Vec<Clause> = Vec::new();
-                for (occur, sub) in clauses {
+                let mut i = 0;
+                while i < clauses.len() {
+                    let (occur, sub) = &clauses[i];
                     let occur = occur.unwrap_or(self.default_occur);
-                    let Some((sub_occur, query)) = self.build(sub)? else {
+                    // `a w/5 b` and `a pre/5 b`: three clauses make one.
+                    if let Some((within, ordered)) =
+                        clauses.get(i + 1).and_then(|(_, op)| proximity(op))
+                    {
+                        let (Some(a), Some((_, b))) = (literal(sub), clauses.get(i + 2)) else {
+                            return Err(format!(
+                                "'{}' needs a word on each side",
+                                op_name(within, ordered)
+                            ));
+                        };
+                        let Some(b) = literal(b) else {
+                            return Err(format!(
+                                "'{}' needs a word on each side",
+                                op_name(within, ordered)
+                            ));
+                        };
+                        let query = self.near(a, b, within, ordered)?;
+                        subs.push((Occur::compose(occur, Occur::Should), query));
+                        i += 3;
                         continue;
-                    };
-                    // `a AND NOT b`: the grammar nests `NOT b` as a required clause of its
-                    // own, which matches nothing; it belongs to this clause as an exclusion.
-                    subs.push((Occur::compose(occur, sub_occur), query));
+                    }
+                    if let Some((within, ordered)) = proximity(sub) {
+                        return Err(format!(
+                            "'{}' needs a word on each side",
+                            op_name(within, ordered)
+                        ));
+                    }
+                    if let Some((sub_occur, query)) = self.build(sub)? {
+                        // `a AND NOT b`: the grammar nests `NOT b` as a required clause of its
+                        // own, which matches nothing; it belongs to this clause as an exclusion.
+                        subs.push((Occur::compose(occur, sub_occur), query));
+                    }
+                    i += 1;
                 }
                 match subs.len() {
                     0 => Ok(None),
@@ -154,28 +205,339 @@ impl Builder {
                     Box::new(BoostQuery::new(query, boost.into_inner() as f32));
                 (occur, boosted)
             })),
-            UserInputAst::Leaf(leaf) => {
-                if let UserInputLeaf::Literal(lit) = leaf.as_ref() {
-                    if analyzer::tokens(&mut self.analyzer, &lit.phrase).is_empty() {
-                        return Ok(None);
-                    }
-                    if let Some((spaced, joined)) = spellings(lit) {
-                        let spellings = vec![self.leaf(spaced)?, self.leaf(joined)?];
-                        return Ok(Some((
-                            Occur::Should,
-                            Box::new(DisjunctionMaxQuery::new(spellings)),
-                        )));
-                    }
-                }
-                Ok(Some((Occur::Should, self.leaf(leaf.as_ref().clone())?)))
-            }
+            UserInputAst::Leaf(leaf) => self.leaf_clause(leaf),
         }
     }
 
-    fn leaf(&self, leaf: impl Into<UserInputLeaf>) -> Result<Box<dyn Query>, QueryParserError> {
+    fn leaf_clause(&mut self, leaf: &UserInputLeaf) -> Result<Option<Clause>, String> {
+        match leaf {
+            UserInputLeaf::Range {
+                field: Some(f),
+                lower,
+                upper,
+            } if f == "date" => Ok(Some((Occur::Should, self.date_range(lower, upper)?))),
+            UserInputLeaf::Literal(lit) if lit.field_name.as_deref() == Some("date") => {
+                let (from, to) = dates::period(&lit.phrase).ok_or_else(|| bad_date(&lit.phrase))?;
+                Ok(Some((
+                    Occur::Should,
+                    date_query(self.fields.date, Some(from), Some(to)),
+                )))
+            }
+            UserInputLeaf::Literal(lit)
+                if is_text_field(lit) && lit.delimiter == Delimiter::None =>
+            {
+                // tantivy's grammar keeps `*` and `~1` inside an unquoted word: read them here.
+                if let Some(stem) = lit.phrase.strip_suffix('*').filter(|s| !s.contains('*')) {
+                    return Ok(Some((Occur::Should, self.prefix(lit, stem)?)));
+                }
+                if let Some((word, distance)) = fuzzy_suffix(&lit.phrase) {
+                    return Ok(Some((Occur::Should, self.fuzzy(lit, word, distance)?)));
+                }
+                self.literal_clause(lit, leaf)
+            }
+            UserInputLeaf::Literal(lit) => self.literal_clause(lit, leaf),
+            other => Ok(Some((Occur::Should, self.leaf(other.clone())?))),
+        }
+    }
+
+    fn literal_clause(
+        &mut self,
+        lit: &UserInputLiteral,
+        leaf: &UserInputLeaf,
+    ) -> Result<Option<Clause>, String> {
+        if analyzer::tokens(&mut self.analyzer, &lit.phrase).is_empty() {
+            return Ok(None);
+        }
+        if let Some((spaced, joined)) = spellings(lit) {
+            let spellings = vec![self.leaf(spaced)?, self.leaf(joined)?];
+            return Ok(Some((
+                Occur::Should,
+                Box::new(DisjunctionMaxQuery::new(spellings)),
+            )));
+        }
+        Ok(Some((Occur::Should, self.leaf(leaf.clone())?)))
+    }
+
+    fn leaf(&self, leaf: impl Into<UserInputLeaf>) -> Result<Box<dyn Query>, String> {
         self.parser
             .build_query_from_user_input_ast(UserInputAst::Leaf(Box::new(leaf.into())))
+            .map_err(|e| parser_message(&e))
     }
+
+    /// The text fields a literal searches, with their boosts.
+    fn text_fields(&self, lit: &UserInputLiteral) -> Vec<(Field, f32)> {
+        match lit.field_name.as_deref() {
+            Some("title") => vec![(self.fields.title, 1.0)],
+            Some("body") => vec![(self.fields.body, 1.0)],
+            _ => vec![(self.fields.title, TITLE_BOOST), (self.fields.body, 1.0)],
+        }
+    }
+
+    /// One query per text field, boosted, any of them.
+    fn per_field(
+        &self,
+        lit: &UserInputLiteral,
+        make: impl Fn(Field) -> Result<Box<dyn Query>, String>,
+    ) -> Result<Box<dyn Query>, String> {
+        let mut any: Vec<Clause> = Vec::new();
+        for (field, boost) in self.text_fields(lit) {
+            let q = make(field)?;
+            let q: Box<dyn Query> = if boost == 1.0 {
+                q
+            } else {
+                Box::new(BoostQuery::new(q, boost))
+            };
+            any.push((Occur::Should, q));
+        }
+        Ok(Box::new(BooleanQuery::new(any)))
+    }
+
+    /// `satell*`: every indexed word that starts with the prefix (lower-cased and folded, not
+    /// stemmed; it is matched against the stems in the index).
+    fn prefix(&mut self, lit: &UserInputLiteral, stem: &str) -> Result<Box<dyn Query>, String> {
+        let tokens = analyzer::tokens(&mut self.plain, stem);
+        let [token] = tokens.as_slice() else {
+            return Err(format!(
+                "'{}': a prefix is one word (quote several: \"space sat\"*)",
+                lit.phrase
+            ));
+        };
+        if token.text.chars().count() < MIN_PREFIX_CHARS {
+            return Err(format!(
+                "'{}': a prefix needs at least {MIN_PREFIX_CHARS} letters",
+                lit.phrase
+            ));
+        }
+        // Analysed text is letters and digits only: nothing to escape in the pattern.
+        let pattern = format!("{}.*", token.text);
+        self.per_field(lit, |field| {
+            RegexQuery::from_pattern(&pattern, field)
+                .map(|q| Box::new(q) as Box<dyn Query>)
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    /// `satelite~1`: words within that many edits (insertions, deletions, substitutions,
+    /// transpositions) of the word.
+    fn fuzzy(
+        &mut self,
+        lit: &UserInputLiteral,
+        word: &str,
+        distance: u32,
+    ) -> Result<Box<dyn Query>, String> {
+        if distance > MAX_FUZZY_DISTANCE {
+            return Err(format!(
+                "'{}': at most {MAX_FUZZY_DISTANCE} edits",
+                lit.phrase
+            ));
+        }
+        let tokens = analyzer::tokens(&mut self.analyzer, word);
+        let [token] = tokens.as_slice() else {
+            return Err(format!("'{}': fuzzy matching takes one word", lit.phrase));
+        };
+        let distance = distance as u8;
+        self.per_field(lit, |field| {
+            Ok(Box::new(FuzzyTermQuery::new(
+                Term::from_field_text(field, &token.text),
+                distance,
+                true,
+            )) as Box<dyn Query>)
+        })
+    }
+
+    /// `a w/N b` (either order) or `a pre/N b` (a first): the words within N words.
+    fn near(
+        &mut self,
+        a: &UserInputLiteral,
+        b: &UserInputLiteral,
+        within: u32,
+        ordered: bool,
+    ) -> Result<Box<dyn Query>, String> {
+        let one = |analyzer: &mut TextAnalyzer, lit: &UserInputLiteral| -> Result<String, String> {
+            let tokens = analyzer::tokens(analyzer, &lit.phrase);
+            match tokens.as_slice() {
+                [t] => Ok(t.text.clone()),
+                _ => Err(format!(
+                    "'{}': proximity takes one word on each side",
+                    lit.phrase
+                )),
+            }
+        };
+        let (ta, tb) = (one(&mut self.analyzer, a)?, one(&mut self.analyzer, b)?);
+        let slop = within.saturating_sub(1);
+        let mut orders = vec![(ta.clone(), tb.clone())];
+        if !ordered {
+            orders.push((tb, ta));
+        }
+        self.per_field(a, |field| {
+            let mut any: Vec<Clause> = Vec::new();
+            for (x, y) in &orders {
+                let mut phrase = PhraseQuery::new(vec![
+                    Term::from_field_text(field, x),
+                    Term::from_field_text(field, y),
+                ]);
+                phrase.set_slop(slop);
+                any.push((Occur::Should, Box::new(phrase)));
+            }
+            Ok(Box::new(BooleanQuery::new(any)) as Box<dyn Query>)
+        })
+    }
+
+    /// `date:[1987-03-01 TO 1987-03-31]`: plain dates, months and years as well as RFC 3339; an
+    /// inclusive upper bound takes in the whole day, month or year.
+    fn date_range(
+        &self,
+        lower: &UserInputBound,
+        upper: &UserInputBound,
+    ) -> Result<Box<dyn Query>, String> {
+        let from = match lower {
+            UserInputBound::Unbounded => None,
+            UserInputBound::Inclusive(s) => Some(dates::period(s).ok_or_else(|| bad_date(s))?.0),
+            UserInputBound::Exclusive(s) => Some(dates::period(s).ok_or_else(|| bad_date(s))?.1),
+        };
+        let to = match upper {
+            UserInputBound::Unbounded => None,
+            UserInputBound::Inclusive(s) => Some(dates::period(s).ok_or_else(|| bad_date(s))?.1),
+            UserInputBound::Exclusive(s) => Some(dates::period(s).ok_or_else(|| bad_date(s))?.0),
+        };
+        Ok(date_query(self.fields.date, from, to))
+    }
+}
+
+/// The name among `names` closest to a misspelt `word` (two edits at most), for a
+/// "did you mean".
+pub fn did_you_mean<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    names
+        .into_iter()
+        .map(|n| (strsim::damerau_levenshtein(&word, n), n))
+        .filter(|&(d, n)| d <= 2 && d < n.len())
+        .min()
+        .map(|(_, n)| n)
+}
+
+/// `query`, narrowed to the articles in `scope`: filters and dates are required, and score
+/// nothing (a filtered search ranks as the unfiltered one).
+pub fn scoped(query: Box<dyn Query>, scope: &Scope, fields: &Fields) -> Box<dyn Query> {
+    let mut must: Vec<Clause> = vec![(Occur::Must, query)];
+    let mut by_field: Vec<(FacetField, Vec<&str>)> = Vec::new();
+    for f in &scope.filters {
+        match by_field.iter_mut().find(|(field, _)| *field == f.field) {
+            Some((_, values)) => values.push(&f.value),
+            None => by_field.push((f.field, vec![&f.value])),
+        }
+    }
+    let mut keyword = analyzer::keyword_analyzer();
+    for (field, values) in by_field {
+        let handle = fields.facet(field);
+        let any: Vec<Clause> = values
+            .into_iter()
+            .map(|value| {
+                if field.is_calendar() {
+                    let period = crate::dates::period(value);
+                    let q = date_query(fields.date, period.map(|p| p.0), period.map(|p| p.1));
+                    return (Occur::Should, q);
+                }
+                let term = match field {
+                    FacetField::Section => {
+                        let path = format!("/{}", value.trim_matches('/'));
+                        Term::from_facet(
+                            handle,
+                            &Facet::from_text(&path).unwrap_or_else(|_| Facet::root()),
+                        )
+                    }
+                    FacetField::Format => Term::from_field_text(handle, value),
+                    FacetField::Year | FacetField::Month => unreachable!("handled above"),
+                    _ => {
+                        let norm = analyzer::tokens(&mut keyword, value)
+                            .into_iter()
+                            .next()
+                            .map_or_else(String::new, |t| t.text);
+                        Term::from_field_text(handle, &norm)
+                    }
+                };
+                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Should, q)
+            })
+            .collect();
+        must.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0)),
+        ));
+    }
+    if scope.from.is_some() || scope.to.is_some() {
+        let range = date_query(fields.date, scope.from, scope.to);
+        must.push((Occur::Must, Box::new(ConstScoreQuery::new(range, 0.0))));
+    }
+    if must.len() == 1 {
+        return must
+            .pop()
+            .map(|(_, q)| q)
+            .unwrap_or_else(|| Box::new(EmptyQuery));
+    }
+    Box::new(BooleanQuery::new(must))
+}
+
+/// Articles dated in `[from, to)`; an open end is unbounded.
+pub fn date_query(
+    field: Field,
+    from: Option<jiff::Timestamp>,
+    to: Option<jiff::Timestamp>,
+) -> Box<dyn Query> {
+    let term = |t: jiff::Timestamp| {
+        Term::from_field_date(field, DateTime::from_timestamp_secs(t.as_second()))
+    };
+    let lower = from.map_or(Bound::Unbounded, |t| Bound::Included(term(t)));
+    let upper = to.map_or(Bound::Unbounded, |t| Bound::Excluded(term(t)));
+    Box::new(RangeQuery::new(lower, upper))
+}
+
+fn bad_date(s: &str) -> String {
+    format!("'{s}' is not a date (write YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 time)")
+}
+
+/// `satelite~1`: the word and the edit distance.
+fn fuzzy_suffix(phrase: &str) -> Option<(&str, u32)> {
+    let (word, n) = phrase.rsplit_once('~')?;
+    let n: u32 = n.parse().ok()?;
+    (!word.is_empty() && n > 0).then_some((word, n))
+}
+
+/// A literal searched in title and body (not a metadata field).
+fn is_text_field(lit: &UserInputLiteral) -> bool {
+    lit.field_name
+        .as_deref()
+        .is_none_or(|f| f == "title" || f == "body")
+}
+
+/// The literal in a leaf, if it is one.
+fn literal(ast: &UserInputAst) -> Option<&UserInputLiteral> {
+    match ast {
+        UserInputAst::Leaf(leaf) => match leaf.as_ref() {
+            UserInputLeaf::Literal(lit) => Some(lit),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `w/5` (within 5 words, either order) or `pre/5` (before, within 5): (5, ordered).
+fn proximity(ast: &UserInputAst) -> Option<(u32, bool)> {
+    let lit = literal(ast)?;
+    if lit.delimiter != Delimiter::None || lit.field_name.is_some() {
+        return None;
+    }
+    let (op, n) = lit.phrase.split_once('/')?;
+    let n: u32 = n.parse().ok().filter(|&n| n > 0)?;
+    match op.to_ascii_lowercase().as_str() {
+        "w" => Some((n, false)),
+        "pre" => Some((n, true)),
+        _ => None,
+    }
+}
+
+fn op_name(within: u32, ordered: bool) -> String {
+    format!("{}/{within}", if ordered { "pre" } else { "w" })
 }
 
 /// The two other spellings of an unquoted hyphenated word: `"a b"` and `ab`.
@@ -312,8 +674,11 @@ fn repair(input: &str) -> Result<Repaired, (String, usize)> {
                     if word.is_empty() {
                         note_once(&mut notes, "read a ':' that follows no word as text");
                     } else {
+                        let hint = did_you_mean(&word, QUERY_FIELDS.iter().copied())
+                            .map(|f| format!("; did you mean '{f}:'?"))
+                            .unwrap_or_default();
                         notes.push(format!(
-                            "read \"{word}:\" as a word: '{word}' is not a field (fields: {})",
+                            "read \"{word}:\" as a word: '{word}' is not a field (fields: {}){hint}",
                             QUERY_FIELDS.join(", ")
                         ));
                     }
@@ -323,6 +688,18 @@ fn repair(input: &str) -> Result<Repaired, (String, usize)> {
                 && prev.is_some_and(|p| !p.is_whitespace()) =>
             {
                 out.push(c)
+            }
+            '[' | '{' if out.ends_with(':') => {
+                // A range after a field (`date:[1987-03 TO 1987-06}`): copied as it is.
+                match (i + 1..chars.len()).find(|&j| matches!(chars[j], ']' | '}')) {
+                    Some(end) => {
+                        out.extend(&chars[i..=end]);
+                        i = end;
+                    }
+                    None => {
+                        return Err(("this range is never closed with ']' or '}'".into(), i + 1));
+                    }
+                }
             }
             '^' | '`' | '[' | ']' | '{' | '}' => out.extend(['\\', c]),
             '+' | '-'
@@ -443,10 +820,22 @@ fn is_compound(word: &str) -> bool {
 fn collect_patterns(ast: &UserInputAst, analyzer: &mut TextAnalyzer, out: &mut Vec<Pattern>) {
     match ast {
         UserInputAst::Clause(clauses) => {
-            for (occur, sub) in clauses {
+            let mut i = 0;
+            while i < clauses.len() {
+                let (occur, sub) = &clauses[i];
+                let near = clauses.get(i + 1).and_then(|(_, op)| proximity(op));
+                let other = clauses.get(i + 2).and_then(|(_, b)| literal(b));
+                if let (Some((within, ordered)), Some(a), Some(b)) = (near, literal(sub), other) {
+                    if *occur != Some(Occur::MustNot) {
+                        near_patterns(a, b, within, ordered, analyzer, out);
+                    }
+                    i += 3;
+                    continue;
+                }
                 if *occur != Some(Occur::MustNot) {
                     collect_patterns(sub, analyzer, out);
                 }
+                i += 1;
             }
         }
         UserInputAst::Boost(sub, _) => collect_patterns(sub, analyzer, out),
@@ -464,9 +853,72 @@ fn collect_patterns(ast: &UserInputAst, analyzer: &mut TextAnalyzer, out: &mut V
     }
 }
 
+fn push(out: &mut Vec<Pattern>, pattern: Pattern) {
+    if !out.contains(&pattern) {
+        out.push(pattern);
+    }
+}
+
+fn near_patterns(
+    a: &UserInputLiteral,
+    b: &UserInputLiteral,
+    within: u32,
+    ordered: bool,
+    analyzer: &mut TextAnalyzer,
+    out: &mut Vec<Pattern>,
+) {
+    let one = |analyzer: &mut TextAnalyzer, lit: &UserInputLiteral| {
+        analyzer::tokens(analyzer, &lit.phrase)
+            .into_iter()
+            .next()
+            .map(|t| t.text)
+    };
+    let (Some(ta), Some(tb)) = (one(analyzer, a), one(analyzer, b)) else {
+        return;
+    };
+    let slop = within.saturating_sub(1);
+    push(
+        out,
+        Pattern::Phrase {
+            terms: vec![ta.clone(), tb.clone()],
+            slop,
+        },
+    );
+    if !ordered {
+        push(
+            out,
+            Pattern::Phrase {
+                terms: vec![tb, ta],
+                slop,
+            },
+        );
+    }
+}
+
 fn literal_pattern(lit: &UserInputLiteral, analyzer: &mut TextAnalyzer, out: &mut Vec<Pattern>) {
     if lit.field_name.as_deref().is_some_and(|f| f != "body") {
         return;
+    }
+    if lit.delimiter == Delimiter::None {
+        if let Some(stem) = lit.phrase.strip_suffix('*') {
+            let mut plain = analyzer::prefix_analyzer();
+            if let Some(t) = analyzer::tokens(&mut plain, stem).into_iter().next() {
+                push(out, Pattern::Prefix(t.text));
+            }
+            return;
+        }
+        if let Some((word, distance)) = fuzzy_suffix(&lit.phrase) {
+            if let Some(t) = analyzer::tokens(analyzer, word).into_iter().next() {
+                push(
+                    out,
+                    Pattern::Fuzzy {
+                        term: t.text,
+                        distance,
+                    },
+                );
+            }
+            return;
+        }
     }
     let terms: Vec<String> = analyzer::tokens(analyzer, &lit.phrase)
         .into_iter()
@@ -482,9 +934,7 @@ fn literal_pattern(lit: &UserInputLiteral, analyzer: &mut TextAnalyzer, out: &mu
             slop: lit.slop,
         },
     };
-    if !out.contains(&pattern) {
-        out.push(pattern);
-    }
+    push(out, pattern);
 }
 
 #[cfg(test)]
@@ -564,7 +1014,7 @@ mod tests {
             r.notes,
             [
                 "read the unmatched '\"' at column 20 as part of the text",
-                "read \"media:\" as a word: 'media' is not a field (fields: title, body, author, source, topic, place, person, org, language, format)",
+                "read \"media:\" as a word: 'media' is not a field (fields: title, body, author, source, section, topic, place, person, org, language, format, date)",
                 "read the apostrophe in \"Russia's\" as part of the word",
             ]
         );

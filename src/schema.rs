@@ -49,7 +49,8 @@ pub struct FileStamp {
 
 /// Names a user may write before a colon in a query (`title:satellite`).
 pub const QUERY_FIELDS: &[&str] = &[
-    "title", "body", "author", "source", "topic", "place", "person", "org", "language", "format",
+    "title", "body", "author", "source", "section", "topic", "place", "person", "org", "language",
+    "format", "date",
 ];
 
 /// Builds the schema of a new index.
@@ -112,6 +113,7 @@ impl Fields {
             FacetField::Org => self.org,
             FacetField::Language => self.language,
             FacetField::Format => self.format,
+            FacetField::Year | FacetField::Month => self.date,
         }
     }
 

@@ -12,11 +12,14 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, MultiCollector, TopDocs};
 use tantivy::query::Query;
+use tantivy::query::{EnableScoring, MoreLikeThisQuery, TermQuery};
 use tantivy::schema::Field;
+use tantivy::schema::{IndexRecordOption, OwnedValue, Value};
 use tantivy::{DocAddress, IndexReader, Searcher, TantivyDocument, Term};
 
+use crate::collect::Dated;
 use crate::error::{Error, Result};
-use crate::facets::{self, FacetCounts, FacetRequest};
+use crate::facets::{self, FacetCounts, FacetField, FacetRequest};
 use crate::passages::{Passage, PassageFinder};
 use crate::query::{self, Combine};
 use crate::store::{self, Store};
@@ -38,6 +41,41 @@ pub struct SearchRequest {
     pub combine: Combine,
     /// Facets to count over the whole match set.
     pub facets: Vec<FacetRequest>,
+    /// Which articles to look among.
+    pub scope: Scope,
+    pub sort: Sort,
+}
+
+/// Which articles a search looks among: metadata filters and a span of dates.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Scope {
+    /// Values of metadata fields: two for the same field mean either, for different fields both.
+    pub filters: Vec<Filter>,
+    /// Dated at or after this (undated articles are left out when a span is given).
+    pub from: Option<Timestamp>,
+    /// Dated before this.
+    pub to: Option<Timestamp>,
+}
+
+/// A metadata field and a value it must have.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filter {
+    pub field: FacetField,
+    pub value: String,
+}
+
+/// The order of hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// By score, then by path.
+    #[default]
+    Relevance,
+    /// Newest first, then by path; undated articles last.
+    Newest,
+    /// Oldest first, then by path; undated articles last.
+    Oldest,
 }
 
 impl Default for SearchRequest {
@@ -49,6 +87,8 @@ impl Default for SearchRequest {
             passages: 2,
             combine: Combine::All,
             facets: Vec::new(),
+            scope: Scope::default(),
+            sort: Sort::Relevance,
         }
     }
 }
@@ -74,7 +114,8 @@ pub struct SearchResults {
 pub struct Hit {
     /// 1-based, counting from the first hit of all pages.
     pub rank: usize,
-    pub score: f32,
+    /// BM25 score; `None` when the hits are sorted by date.
+    pub score: Option<f32>,
     pub id: String,
     pub path: String,
     pub title: String,
@@ -124,6 +165,16 @@ impl Engine {
         &self.store
     }
 
+    /// The reader of the last commit.
+    pub fn reader(&self) -> &IndexReader {
+        &self.reader
+    }
+
+    /// The index folder (for error messages).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Number of articles in the index.
     pub fn num_articles(&self) -> u64 {
         self.reader.searcher().num_docs()
@@ -133,46 +184,47 @@ impl Engine {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let started = Instant::now();
         let fields = &self.store.fields;
-        let parsed = query::parse(&req.query, &self.store.index.schema(), fields, req.combine)?;
+        let parsed = self.parse(&req.query, req.combine, &req.scope)?;
         let searcher = self.reader.searcher();
         let first = self.first_pass(&searcher, parsed.query.as_ref(), req)?;
         let total = first.total;
         let facets = first.facets.clone();
-        let page = self.page(
-            &searcher,
-            parsed.query.as_ref(),
-            req.offset,
-            req.limit,
-            first,
-        )?;
+        let page = match (req.sort, first.dated) {
+            (Sort::Newest | Sort::Oldest, Some(dated)) => self.page_by_date(
+                &searcher,
+                dated,
+                req.sort == Sort::Newest,
+                req.offset,
+                req.limit,
+            )?,
+            (_, _) => self.page(
+                &searcher,
+                parsed.query.as_ref(),
+                req.offset,
+                req.limit,
+                FirstPass {
+                    dated: None,
+                    ..first
+                },
+            )?,
+        };
 
         let weights = term_weights(&searcher, fields.body, &parsed.patterns);
         let mut finder = PassageFinder::new(parsed.patterns, &weights);
+        let scored = req.sort == Sort::Relevance;
         let hits = page
             .into_iter()
             .enumerate()
             .map(|(i, (score, doc))| {
-                let a = fields.article(&doc);
-                Hit {
-                    rank: req.offset + i + 1,
+                let score = scored.then_some(score);
+                hit(
+                    fields,
+                    req.offset + i + 1,
                     score,
-                    passages: finder.passages(&a.body, req.passages),
-                    section: format!("/{}", a.section.join("/")),
-                    word_count: a.word_count(),
-                    format: a.format,
-                    id: a.id,
-                    path: a.path,
-                    title: a.title,
-                    authors: a.authors,
-                    date: a.date,
-                    source: a.source,
-                    topics: a.topics,
-                    places: a.places,
-                    people: a.people,
-                    orgs: a.orgs,
-                    language: a.language,
-                    url: a.url,
-                }
+                    &doc,
+                    &mut finder,
+                    req.passages,
+                )
             })
             .collect();
         Ok(SearchResults {
@@ -187,8 +239,158 @@ impl Engine {
         })
     }
 
+    /// Calls `f` with every match, in index order (or by date, with a date sort), passages
+    /// included; memory holds one hit at a time (and the matches' addresses). Gives the count.
+    pub fn for_each_hit(
+        &self,
+        req: &SearchRequest,
+        mut f: impl FnMut(Hit) -> Result<()>,
+    ) -> Result<usize> {
+        let err = |e| Error::index(&self.dir, e);
+        let fields = &self.store.fields;
+        let parsed = self.parse(&req.query, req.combine, &req.scope)?;
+        let searcher = self.reader.searcher();
+        let weights = term_weights(&searcher, fields.body, &parsed.patterns);
+        let mut finder = PassageFinder::new(parsed.patterns, &weights);
+        let mut matches: Vec<(Option<f32>, DocAddress)> = Vec::new();
+        if req.sort == Sort::Relevance {
+            let weight = parsed
+                .query
+                .weight(EnableScoring::enabled_from_searcher(&searcher))
+                .map_err(err)?;
+            for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+                let alive = segment.alive_bitset();
+                weight
+                    .for_each(segment, &mut |doc, score| {
+                        if alive.is_none_or(|a| a.is_alive(doc)) {
+                            matches.push((Some(score), DocAddress::new(ord as u32, doc)));
+                        }
+                    })
+                    .map_err(err)?;
+            }
+        } else {
+            let schema = self.store.index.schema();
+            let mut dated = searcher
+                .search(
+                    parsed.query.as_ref(),
+                    &Dated {
+                        field: schema.get_field_name(fields.date).to_string(),
+                    },
+                )
+                .map_err(err)?;
+            let newest = req.sort == Sort::Newest;
+            dated.sort_by_key(|(d, addr)| match d {
+                Some(secs) if newest => (0, -secs, *addr),
+                Some(secs) => (0, *secs, *addr),
+                None => (1, 0, *addr),
+            });
+            matches = dated.into_iter().map(|(_, addr)| (None, addr)).collect();
+        }
+        let total = matches.len();
+        for (i, (score, addr)) in matches.into_iter().enumerate() {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(err)?;
+            f(hit(fields, i + 1, score, &doc, &mut finder, req.passages))?;
+        }
+        Ok(total)
+    }
+
+    /// The articles most like the one with this id or path (tantivy's MoreLikeThis over its
+    /// title and body), best first, the article itself left out.
+    pub fn similar(&self, key: &str, limit: usize, passages: usize) -> Result<SearchResults> {
+        let started = Instant::now();
+        let err = |e| Error::index(&self.dir, e);
+        let fields = &self.store.fields;
+        let searcher = self.reader.searcher();
+        let find = |field| -> Result<Option<DocAddress>> {
+            let q = TermQuery::new(Term::from_field_text(field, key), IndexRecordOption::Basic);
+            let top = searcher
+                .search(&q, &TopDocs::with_limit(1).order_by_score())
+                .map_err(err)?;
+            Ok(top.first().map(|(_, addr)| *addr))
+        };
+        let addr = match find(fields.id)? {
+            Some(addr) => addr,
+            None => find(fields.path)?.ok_or_else(|| Error::NotFound(key.to_string()))?,
+        };
+        let doc: TantivyDocument = searcher.doc(addr).map_err(err)?;
+        let values = |field| -> Vec<OwnedValue> {
+            doc.get_all(field)
+                .filter_map(|v| v.as_str().map(|s| OwnedValue::Str(s.to_string())))
+                .collect()
+        };
+        let query = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(2)
+            .with_min_term_frequency(1)
+            .with_max_query_terms(30)
+            .with_min_word_length(3)
+            .with_document_fields(vec![
+                (fields.title, values(fields.title)),
+                (fields.body, values(fields.body)),
+            ]);
+        let (top, total) = searcher
+            .search(
+                &query,
+                &(TopDocs::with_limit(limit + 1).order_by_score(), Count),
+            )
+            .map_err(err)?;
+        let mut finder = PassageFinder::new(Vec::new(), &HashMap::new());
+        let hits: Vec<Hit> = top
+            .into_iter()
+            .filter(|(_, a)| *a != addr)
+            .take(limit)
+            .enumerate()
+            .map(|(i, (score, a))| {
+                let d: TantivyDocument = searcher.doc(a).map_err(err)?;
+                Ok(hit(fields, i + 1, Some(score), &d, &mut finder, passages))
+            })
+            .collect::<Result<_>>()?;
+        Ok(SearchResults {
+            lede_json: JSON_VERSION,
+            query: format!("similar to {key}"),
+            notes: Vec::new(),
+            total: total.saturating_sub(1),
+            offset: 0,
+            took_ms: started.elapsed().as_secs_f64() * 1e3,
+            hits,
+            facets: Vec::new(),
+        })
+    }
+
+    /// Elasticsearch-style aggregations (`--agg`) over the matches of `req`, as their
+    /// Elasticsearch-shaped JSON result. A mistake in the JSON is reported with its place.
+    pub fn aggregate(&self, req: &SearchRequest, json: &str) -> Result<serde_json::Value> {
+        let bad = Error::Aggregation;
+        let aggs: tantivy::aggregation::agg_req::Aggregations = serde_json::from_str(json)
+            .map_err(|e| {
+                bad(format!(
+                    "not an aggregation at line {}, column {}: {e}",
+                    e.line(),
+                    e.column()
+                ))
+            })?;
+        let parsed = self.parse(&req.query, req.combine, &req.scope)?;
+        let collector =
+            tantivy::aggregation::AggregationCollector::from_aggs(aggs, Default::default());
+        let result = self
+            .reader
+            .searcher()
+            .search(parsed.query.as_ref(), &collector)
+            .map_err(|e| bad(e.to_string()))?;
+        serde_json::to_value(result).map_err(|e| bad(e.to_string()))
+    }
+
+    /// The query for `text` within `scope`: the filters and dates narrow the matches without
+    /// changing their scores.
+    pub fn parse(&self, text: &str, combine: Combine, scope: &Scope) -> Result<query::ParsedQuery> {
+        let fields = &self.store.fields;
+        let mut parsed = query::parse(text, &self.store.index.schema(), fields, combine)?;
+        parsed.query = query::scoped(parsed.query, scope, fields);
+        Ok(parsed)
+    }
+
     /// One pass over the matches: the count, the facets, and the best hits (enough of them to
-    /// cover the page and, almost always, the scores tied with its last hit).
+    /// cover the page and, almost always, the scores tied with its last hit), or for a sort by
+    /// date every match with its date.
     fn first_pass(
         &self,
         searcher: &Searcher,
@@ -196,14 +398,29 @@ impl Engine {
         req: &SearchRequest,
     ) -> Result<FirstPass> {
         let err = |e| Error::index(&self.dir, e);
-        let fetch = req.offset + req.limit + 16;
+        let by_date = req.sort != Sort::Relevance && req.limit > 0;
+        let fetch = if by_date {
+            1
+        } else {
+            req.offset + req.limit + 16
+        };
         let mut multi = MultiCollector::new();
         let count = multi.add_collector(Count);
         let top = multi.add_collector(TopDocs::with_limit(fetch).order_by_score());
         let schema = self.store.index.schema();
+        let dated = by_date.then(|| {
+            multi.add_collector(Dated {
+                field: schema.get_field_name(self.store.fields.date).to_string(),
+            })
+        });
         let collectors = facets::collectors(&req.facets, &schema, &self.store.fields);
         let sections: Vec<_> = collectors
             .sections
+            .into_iter()
+            .map(|c| multi.add_collector(c))
+            .collect();
+        let calendar: Vec<_> = collectors
+            .calendar
             .into_iter()
             .map(|c| multi.add_collector(c))
             .collect();
@@ -218,8 +435,70 @@ impl Engine {
             total: count.extract(&mut fruits),
             top: top.extract(&mut fruits),
             fetched: fetch,
-            facets: facets::counts(&req.facets, section_counts, term_counts),
+            facets: facets::counts(
+                &req.facets,
+                section_counts,
+                calendar
+                    .into_iter()
+                    .map(|h| h.extract(&mut fruits))
+                    .collect(),
+                term_counts,
+            ),
+            dated: dated.map(|h| h.extract(&mut fruits)),
         })
+    }
+
+    /// The page of hits by date (undated last), equal dates ordered by path.
+    fn page_by_date(
+        &self,
+        searcher: &Searcher,
+        mut dated: Vec<(Option<i64>, DocAddress)>,
+        newest: bool,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<(f32, TantivyDocument)>> {
+        let err = |e| Error::index(&self.dir, e);
+        let key = |d: &Option<i64>| match d {
+            Some(secs) if newest => (0, -secs),
+            Some(secs) => (0, *secs),
+            None => (1, 0),
+        };
+        dated.sort_by_key(|(d, _)| key(d));
+        let end = (offset + limit).min(dated.len());
+        if offset >= end {
+            return Ok(Vec::new());
+        }
+        // Widen the page to whole runs of equal dates, and order those runs by path.
+        let mut start = offset;
+        while start > 0 && key(&dated[start - 1].0) == key(&dated[offset].0) {
+            start -= 1;
+        }
+        let mut stop = end;
+        while stop < dated.len() && key(&dated[stop].0) == key(&dated[end - 1].0) {
+            stop += 1;
+        }
+        let schema = self.store.index.schema();
+        let path_name = schema.get_field_name(self.store.fields.path);
+        let mut window: Vec<((i32, i64), String, DocAddress)> = Vec::with_capacity(stop - start);
+        for (date, addr) in &dated[start..stop] {
+            let segment = searcher.segment_reader(addr.segment_ord);
+            let mut path = String::new();
+            if let Some(column) = segment.fast_fields().str(path_name).map_err(err)?
+                && let Some(ord) = column.term_ords(addr.doc_id).next()
+            {
+                column
+                    .ord_to_str(ord, &mut path)
+                    .map_err(|e| Error::io(&self.dir, e))?;
+            }
+            window.push((key(date), path, *addr));
+        }
+        window.sort();
+        window
+            .into_iter()
+            .skip(offset - start)
+            .take(end - offset)
+            .map(|(_, _, addr)| Ok((0.0, searcher.doc::<TantivyDocument>(addr).map_err(err)?)))
+            .collect()
     }
 
     /// The page `offset..offset+limit` of hits by score, equal scores ordered by path. When
@@ -284,7 +563,41 @@ struct FirstPass {
     top: Vec<(f32, DocAddress)>,
     fetched: usize,
     facets: Vec<FacetCounts>,
+    /// Every match with its date, for a sort by date.
+    dated: Option<Vec<(Option<i64>, DocAddress)>>,
 }
+/// A hit for a stored document, with its passages.
+fn hit(
+    fields: &crate::schema::Fields,
+    rank: usize,
+    score: Option<f32>,
+    doc: &TantivyDocument,
+    finder: &mut PassageFinder,
+    passages: usize,
+) -> Hit {
+    let a = fields.article(doc);
+    Hit {
+        rank,
+        score,
+        passages: finder.passages(&a.body, passages),
+        section: format!("/{}", a.section.join("/")),
+        word_count: a.word_count(),
+        format: a.format,
+        id: a.id,
+        path: a.path,
+        title: a.title,
+        authors: a.authors,
+        date: a.date,
+        source: a.source,
+        topics: a.topics,
+        places: a.places,
+        people: a.people,
+        orgs: a.orgs,
+        language: a.language,
+        url: a.url,
+    }
+}
+
 /// The inverse document frequency of each pattern term in the body field.
 fn term_weights(
     searcher: &Searcher,
