@@ -136,6 +136,9 @@ type Clause = (Occur, Box<dyn Query>);
 /// The longest edit distance `word~N` accepts.
 const MAX_FUZZY_DISTANCE: u32 = 2;
 
+/// The widest window `a w/N b` accepts.
+const MAX_PROXIMITY: u32 = 50;
+
 /// The shortest prefix `prefix*` accepts, in characters.
 const MIN_PREFIX_CHARS: usize = 2;
 
@@ -364,20 +367,27 @@ impl Builder {
             }
         };
         let (ta, tb) = (one(&mut self.analyzer, a)?, one(&mut self.analyzer, b)?);
-        let slop = within.saturating_sub(1);
+        if within > MAX_PROXIMITY {
+            return Err(format!(
+                "'{}': at most {MAX_PROXIMITY} words apart",
+                op_name(within, ordered)
+            ));
+        }
         let mut orders = vec![(ta.clone(), tb.clone())];
         if !ordered {
             orders.push((tb, ta));
         }
+        // tantivy's sloppy phrases do not keep order: one exact phrase per gap does.
         self.per_field(a, |field| {
             let mut any: Vec<Clause> = Vec::new();
             for (x, y) in &orders {
-                let mut phrase = PhraseQuery::new(vec![
-                    Term::from_field_text(field, x),
-                    Term::from_field_text(field, y),
-                ]);
-                phrase.set_slop(slop);
-                any.push((Occur::Should, Box::new(phrase)));
+                for gap in 1..=within as usize {
+                    let phrase = PhraseQuery::new_with_offset(vec![
+                        (0, Term::from_field_text(field, x)),
+                        (gap, Term::from_field_text(field, y)),
+                    ]);
+                    any.push((Occur::Should, Box::new(phrase)));
+                }
             }
             Ok(Box::new(BooleanQuery::new(any)) as Box<dyn Query>)
         })

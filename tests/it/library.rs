@@ -201,7 +201,12 @@ fn score_of(engine: &Engine, query: &str, path: &str) -> f32 {
         ..Default::default()
     };
     let r = engine.search(&req).unwrap();
-    r.hits.iter().find(|h| h.path == path).unwrap().score.unwrap()
+    r.hits
+        .iter()
+        .find(|h| h.path == path)
+        .unwrap()
+        .score
+        .unwrap()
 }
 
 #[test]

@@ -9,3 +9,5 @@ mod harness;
 mod incremental;
 mod library;
 mod messy;
+mod queries;
+mod scripting;

@@ -1,0 +1,253 @@
+//! Scripted use through the real binary: output formats, --all, trends, batch files,
+//! similar articles, aggregations, and the errors of their flags.
+
+use crate::harness::TestEnv;
+
+fn wire(env: &TestEnv) {
+    let lines = [
+        r#"{"id": "1", "title": "Wheat exports rise", "body": "Wheat and grain exports rose in March.", "date": "1987-03-02", "source": "Reuters", "topics": ["grain", "wheat"]}"#,
+        r#"{"id": "2", "title": "Oil prices fall", "body": "Crude oil prices fell.", "date": "1987-03-20", "source": "Reuters", "topics": ["crude"]}"#,
+        r#"{"id": "3", "title": "Grain ships wait", "body": "Grain ships waited at the harbour.", "date": "1987-05-01", "source": "Wire", "topics": ["grain"]}"#,
+        r#"{"id": "4", "title": "Undated grain note", "body": "A grain note without a date.", "source": "Wire", "topics": ["grain"]}"#,
+    ];
+    env.write("corpus/wire.jsonl", lines.join("\n") + "\n");
+    let (code, _, err) = env.run(&["index"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn csv_and_jsonl_with_chosen_fields() {
+    let env = TestEnv::new();
+    wire(&env);
+    let (code, out, _) = env.run(&[
+        "search",
+        "grain",
+        "--format",
+        "csv",
+        "--fields",
+        "id,date,topics",
+        "--sort",
+        "oldest",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "id,date,topics\n\
+         corpus/wire.jsonl#1,1987-03-02T00:00:00Z,grain; wheat\n\
+         corpus/wire.jsonl#3,1987-05-01T00:00:00Z,grain\n\
+         corpus/wire.jsonl#4,,grain\n"
+    );
+    let (_, out, _) = env.run(&[
+        "search",
+        "grain",
+        "--format",
+        "jsonl",
+        "--fields",
+        "rank,title",
+        "--sort",
+        "newest",
+    ]);
+    assert_eq!(
+        out,
+        "{\"rank\":1,\"title\":\"Grain ships wait\"}\n{\"rank\":2,\"title\":\"Wheat exports rise\"}\n\
+         {\"rank\":3,\"title\":\"Undated grain note\"}\n"
+    );
+    let (code, _, err) = env.run(&[
+        "search",
+        "grain",
+        "--format",
+        "csv",
+        "--fields",
+        "rank,colour",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown field 'colour' for --fields (fields: rank, score, id,"),
+        "{err}"
+    );
+}
+
+#[test]
+fn filters_and_dates_on_the_command_line() {
+    let env = TestEnv::new();
+    wire(&env);
+    let total = |args: &[&str]| {
+        let mut all = vec!["search", "--json", "--limit", "0"];
+        all.extend_from_slice(args);
+        let (_, out, _) = env.run(&all);
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()["total"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(
+        total(&["*", "--filter", "topic=grain", "--filter", "source=wire"]),
+        2
+    );
+    assert_eq!(
+        total(&["*", "--filter", "topic=grain", "--filter", "topic=crude"]),
+        4
+    );
+    assert_eq!(
+        total(&["*", "--since", "1987-03-02", "--until", "1987-03"]),
+        2
+    );
+    assert_eq!(total(&["*", "--until", "1987-04"]), 2);
+    assert_eq!(total(&["date:1987"]), 3);
+    assert_eq!(total(&["topic:grain AND NOT topic:wheat"]), 2);
+    let (code, _, err) = env.run(&[
+        "search",
+        "*",
+        "--filter",
+        "topics=grain",
+        "--filter",
+        "sorce=x",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown field 'sorce' (fields: author, source, section, topic, place, person, org, language, format, year, month); did you mean 'source'?"),
+        "{err}"
+    );
+    let (code, _, err) = env.run(&["search", "*", "--since", "March"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("'March' is not a date (write YYYY, YYYY-MM or YYYY-MM-DD)"),
+        "{err}"
+    );
+    let (_, _, err) = env.run(&["search", "topc:grain"]);
+    assert!(
+        err.contains("'topc' is not a field") && err.contains("did you mean 'topic:'?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn trends_as_chart_csv_and_json() {
+    let env = TestEnv::new();
+    wire(&env);
+    let (code, out, _) = env.run(&["trend", "grain", "oil=crude", "--by", "month"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "grain  3 matches, 1 undated\n  \
+         1987-03 ████████████████████████████████████████ 1\n  \
+         1987-04                                          0\n  \
+         1987-05 ████████████████████████████████████████ 1\n\n\
+         oil  1 match, 0 undated\n  \
+         1987-03 ████████████████████████████████████████ 1\n  \
+         1987-04                                          0\n  \
+         1987-05                                          0\n"
+    );
+    let (_, out, _) = env.run(&["trend", "grain", "--by", "month", "--normalize", "--csv"]);
+    assert_eq!(
+        out,
+        "bucket,grain,articles,grain ratio\n1987-03,1,2,0.500000\n1987-04,0,0,0.000000\n\
+         1987-05,1,1,1.000000\nundated,1,1,\n"
+    );
+    let (_, out, _) = env.run(&[
+        "trend", "grain", "--by", "year", "--split", "source", "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["buckets"], serde_json::json!(["1987"]));
+    assert_eq!(v["series"][0]["split"], "Reuters");
+    assert_eq!(v["series"][1]["split"], "Wire");
+    assert_eq!(v["series"][1]["undated"], 1);
+    let (code, _, err) = env.run(&["trend", "zebra"]);
+    assert_eq!((code, err.as_str()), (1, ""));
+    let (code, _, err) = env.run(&["trend", "grain", "--split", "month"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot split by 'month'"), "{err}");
+}
+
+#[test]
+fn batch_files_give_a_row_per_query() {
+    let env = TestEnv::new();
+    wire(&env);
+    env.write(
+        "queries.txt",
+        "grain\nno hits\tzebra\n\n# skipped\nbroken\t(grain\n",
+    );
+    let (code, out, err) = env.run(&["batch", "queries.txt", "--format", "csv", "--top", "1"]);
+    assert_eq!(code, 2, "a bad query is an error exit, after every row");
+    assert_eq!(err, "lede: 1 of 3 queries could not be read\n");
+    assert_eq!(
+        out,
+        "line,label,query,total,top,error\n\
+         1,grain,grain,3,corpus/wire.jsonl#3,\n\
+         2,no hits,zebra,0,,\n\
+         5,broken,(grain,,,\"line 5: cannot read the query \"\"(grain\"\": '(' is never closed (at column 1)\"\n"
+    );
+    env.write("good.txt", "grain\ncrude\n");
+    let (code, out, _) = env.run(&["batch", "good.txt", "--filter", "source=reuters", "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["rows"][0]["total"], 1);
+    assert_eq!(v["rows"][1]["total"], 1);
+}
+
+#[test]
+fn similar_and_aggregations() {
+    let env = TestEnv::new();
+    wire(&env);
+    let (code, out, _) = env.run(&[
+        "similar",
+        "corpus/wire.jsonl#3",
+        "--format",
+        "jsonl",
+        "--fields",
+        "id",
+    ]);
+    assert_eq!(code, 0);
+    assert!(!out.contains("wire.jsonl#3\""), "{out}");
+    assert!(out.contains("corpus/wire.jsonl#4"), "{out}");
+    let (code, _, err) = env.run(&["similar", "corpus/nothing.txt"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no article 'corpus/nothing.txt' in the index"),
+        "{err}"
+    );
+    let (code, out, _) = env.run(&[
+        "search",
+        "grain",
+        "--agg",
+        r#"{"by": {"terms": {"field": "source"}}}"#,
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["by"]["buckets"],
+        serde_json::json!([{"key": "Wire", "doc_count": 2}, {"key": "Reuters", "doc_count": 1}])
+    );
+    let (code, _, err) = env.run(&["search", "grain", "--agg", "{\"by\": "]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("lede: cannot run --agg: not an aggregation at line 1, column 7"),
+        "{err}"
+    );
+}
+
+#[test]
+fn all_streams_every_match_and_the_line_count_equals_the_total() {
+    let env = TestEnv::new();
+    let n = 100_000;
+    let mut text = String::with_capacity(n * 60);
+    for i in 0..n {
+        text.push_str(&format!(
+            "{{\"title\": \"Note {i}\", \"body\": \"tide note {i}\"}}\n"
+        ));
+    }
+    env.write("corpus/many.jsonl", text);
+    let (code, _, err) = env.run(&["index"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = env.run(&[
+        "search", "tide", "--all", "--format", "jsonl", "--fields", "id",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), n);
+    let (_, total, _) = env.run(&["search", "tide", "--json", "--limit", "0"]);
+    let v: serde_json::Value = serde_json::from_str(&total).unwrap();
+    assert_eq!(v["total"], n as u64);
+    let mut ids: Vec<&str> = out.lines().collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "every match once");
+}
