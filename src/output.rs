@@ -307,12 +307,7 @@ pub fn write_watch_line(
 
 /// A watch event as one JSON object: `{"event": "batch", ...the summary}`.
 pub fn write_watch_json(w: &mut impl Write, kind: &str, s: &IndexSummary) -> io::Result<()> {
-    let mut value = serde_json::to_value(s)?;
-    if let serde_json::Value::Object(map) = &mut value {
-        map.insert("event".into(), kind.into());
-    }
-    serde_json::to_writer(&mut *w, &value)?;
-    writeln!(w)
+    write_tagged(w, s, &[("event", kind)])
 }
 
 /// What an index holds, for people.
@@ -364,7 +359,23 @@ pub fn write_stats(w: &mut impl Write, s: &IndexStats) -> io::Result<()> {
 
 /// The summary of an indexing run as one JSON object.
 pub fn write_index_json(w: &mut impl Write, s: &IndexSummary) -> io::Result<()> {
-    serde_json::to_writer(&mut *w, s)?;
+    write_tagged(w, s, &[])
+}
+
+/// A value as one line of JSON, with `lede_json` and other keys added at the top level.
+fn write_tagged(
+    w: &mut impl Write,
+    value: &impl serde::Serialize,
+    extra: &[(&str, &str)],
+) -> io::Result<()> {
+    let mut value = serde_json::to_value(value)?;
+    if let serde_json::Value::Object(map) = &mut value {
+        map.insert("lede_json".into(), crate::search::JSON_VERSION.into());
+        for (k, v) in extra {
+            map.insert((*k).into(), (*v).into());
+        }
+    }
+    serde_json::to_writer(&mut *w, &value)?;
     writeln!(w)
 }
 
