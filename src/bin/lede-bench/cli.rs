@@ -46,6 +46,9 @@ pub enum Command {
         /// Time searches on the index as it is (no indexing)
         #[arg(long)]
         reuse: bool,
+        /// A query that matches much of the corpus, to time facets over many matches
+        #[arg(long, default_value = "said")]
+        broad: String,
         /// Print one JSON object
         #[arg(long)]
         json: bool,

@@ -49,6 +49,7 @@ fn real_main() -> anyhow::Result<()> {
             rounds,
             queries,
             reuse,
+            broad,
             json,
         } => {
             let report = run::run(&run::RunOptions {
@@ -57,6 +58,7 @@ fn real_main() -> anyhow::Result<()> {
                 rounds,
                 queries,
                 reuse,
+                broad,
             })?;
             if json {
                 println!("{}", serde_json::to_string(&report)?);

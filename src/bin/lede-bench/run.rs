@@ -20,6 +20,8 @@ pub struct RunOptions {
     pub queries: usize,
     /// Use the index as it is: no indexing, no re-indexing.
     pub reuse: bool,
+    /// A query matching much of the corpus, to time facets over a large match set.
+    pub broad: String,
 }
 
 /// Latency percentiles, in milliseconds.
@@ -69,6 +71,11 @@ pub struct Report {
     pub process: Latency,
     /// Whole `rg` runs on the same single words, when ripgrep is installed.
     pub ripgrep: Option<Latency>,
+    /// The broad query, its matches, and its latency without and with the three facets.
+    pub broad_query: String,
+    pub broad_matches: usize,
+    pub broad: Latency,
+    pub broad_with_facets: Latency,
 }
 
 pub fn run(opts: &RunOptions) -> anyhow::Result<Report> {
@@ -142,6 +149,29 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<Report> {
         })
         .collect();
     report.engine_with_facets = time(0, &facets)?;
+
+    let broad = |facets: &[FacetRequest]| -> anyhow::Result<(Latency, usize)> {
+        let req = SearchRequest {
+            query: opts.broad.clone(),
+            limit: 10,
+            passages: 0,
+            facets: facets.to_vec(),
+            ..SearchRequest::default()
+        };
+        let mut samples = Vec::new();
+        let mut total = 0;
+        for round in 0..=(opts.rounds * 4) {
+            let started = Instant::now();
+            total = engine.search(&req)?.total;
+            if round > 0 {
+                samples.push(started.elapsed());
+            }
+        }
+        Ok((Latency::of(samples), total))
+    };
+    report.broad_query = opts.broad.clone();
+    (report.broad, report.broad_matches) = broad(&[])?;
+    report.broad_with_facets = broad(&facets)?.0;
 
     let lede = std::env::current_exe()?.with_file_name("lede");
     let mut samples = Vec::new();
@@ -316,6 +346,19 @@ pub fn print(r: &Report) {
         "  + 3 facets",
         lat(&r.engine_with_facets),
         r.engine_with_facets.p50 - r.engine.p50
+    );
+    println!(
+        "{:<22}{}   ('{}': {} matches)",
+        "broad query",
+        lat(&r.broad),
+        r.broad_query,
+        r.broad_matches
+    );
+    println!(
+        "{:<22}{}   (+{:.2} ms at p50)",
+        "  + 3 facets",
+        lat(&r.broad_with_facets),
+        r.broad_with_facets.p50 - r.broad.p50
     );
     println!("{:<22}{}", "lede search process", lat(&r.process));
     match &r.ripgrep {
