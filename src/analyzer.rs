@@ -4,9 +4,10 @@
 //! folding, English stemming) and the handling of hyphenated compounds. tantivy does not store
 //! analyzers in the index, so [`register`] must run on every open; `store.rs` does that.
 
+use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
-    TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, StopWordFilter, TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
 };
 
 /// The name under which both text analyzers are registered (the schema refers to it).
@@ -22,17 +23,97 @@ const MAX_TOKEN_BYTES: usize = 48;
 /// A hyphen chain longer than this is not joined: "state-of-the-art" is, a list of ids is not.
 const MAX_JOINED_PARTS: usize = 4;
 
-/// The analyzer used when indexing: also emits the joined form of hyphenated compounds.
-pub fn index_analyzer() -> TextAnalyzer {
-    build(NewsTokenizer { join_hyphens: true })
+/// How titles and bodies are analysed. lede's indexes use [`Analysis::DEFAULT`]; `lede eval`
+/// tries the others (the choice is measured there, see README "Ranking").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Analysis {
+    /// English stemming (Snowball).
+    pub stem: bool,
+    /// Drop English stop words ("the", "of", ...).
+    pub stop_words: bool,
+    /// tantivy's default tokenizer instead: words split on anything not a letter or digit,
+    /// lower-cased, nothing else (no folding, stemming or hyphen joins). The baseline.
+    pub plain_tantivy: bool,
 }
 
-/// The analyzer used to read queries: the same chain without joined forms, because the query
-/// side rewrites a hyphenated word into `("a b" OR ab)` itself (see `query.rs`).
+impl Analysis {
+    /// What lede indexes with.
+    pub const DEFAULT: Analysis = Analysis {
+        stem: true,
+        stop_words: false,
+        plain_tantivy: false,
+    };
+
+    /// tantivy's defaults, the baseline the default must beat.
+    pub const TANTIVY: Analysis = Analysis {
+        stem: false,
+        stop_words: false,
+        plain_tantivy: true,
+    };
+
+    /// The analyzer used when indexing: also emits the joined form of hyphenated compounds.
+    pub fn index(self) -> TextAnalyzer {
+        self.build(true)
+    }
+
+    /// The analyzer used to read queries: the same chain without joined forms, because the
+    /// query side rewrites a hyphenated word into `("a b" OR ab)` itself (see `query.rs`).
+    pub fn query(self) -> TextAnalyzer {
+        self.build(false)
+    }
+
+    fn build(self, join_hyphens: bool) -> TextAnalyzer {
+        if self.plain_tantivy {
+            return TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(40))
+                .filter(LowerCaser)
+                .build();
+        }
+        let mut b = TextAnalyzer::builder(NewsTokenizer { join_hyphens })
+            .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .dynamic();
+        if self.stop_words
+            && let Some(stop) = StopWordFilter::new(Language::English)
+        {
+            b = b.filter_dynamic(stop);
+        }
+        if self.stem {
+            b = b.filter_dynamic(Stemmer::new(Language::English));
+        }
+        b.build()
+    }
+
+    /// Registers the indexing analyzers on an index's own tokenizer manager.
+    pub fn register(self, manager: &TokenizerManager) {
+        manager.register(NEWS_ANALYZER, self.index());
+        manager.register(KEYWORD_ANALYZER, keyword_analyzer());
+    }
+
+    /// A tokenizer manager for the query parser: the query analyzer under the same name.
+    pub fn query_tokenizers(self) -> TokenizerManager {
+        let manager = TokenizerManager::default();
+        manager.register(NEWS_ANALYZER, self.query());
+        manager.register(KEYWORD_ANALYZER, keyword_analyzer());
+        manager
+    }
+}
+
+impl Default for Analysis {
+    fn default() -> Self {
+        Analysis::DEFAULT
+    }
+}
+
+/// The analyzer lede indexes with.
+pub fn index_analyzer() -> TextAnalyzer {
+    Analysis::DEFAULT.index()
+}
+
+/// The analyzer lede reads queries with.
 pub fn query_analyzer() -> TextAnalyzer {
-    build(NewsTokenizer {
-        join_hyphens: false,
-    })
+    Analysis::DEFAULT.query()
 }
 
 /// Words lower-cased and folded but not stemmed: what a prefix (`satell*`) is made of.
@@ -46,15 +127,6 @@ pub fn prefix_analyzer() -> TextAnalyzer {
     .build()
 }
 
-fn build(tokenizer: NewsTokenizer) -> TextAnalyzer {
-    TextAnalyzer::builder(tokenizer)
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
-        .build()
-}
-
 /// Metadata values: the whole value is one term, lower-cased and folded.
 pub fn keyword_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(RawTokenizer::default())
@@ -63,18 +135,14 @@ pub fn keyword_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Registers the indexing analyzers on an index's own tokenizer manager.
+/// Registers lede's analyzers on an index's own tokenizer manager.
 pub fn register(manager: &TokenizerManager) {
-    manager.register(NEWS_ANALYZER, index_analyzer());
-    manager.register(KEYWORD_ANALYZER, keyword_analyzer());
+    Analysis::DEFAULT.register(manager);
 }
 
-/// A tokenizer manager for the query parser: the query analyzer under the same name.
+/// A tokenizer manager for the query parser, with lede's query analyzer.
 pub fn query_tokenizers() -> TokenizerManager {
-    let manager = TokenizerManager::default();
-    manager.register(NEWS_ANALYZER, query_analyzer());
-    manager.register(KEYWORD_ANALYZER, keyword_analyzer());
-    manager
+    Analysis::DEFAULT.query_tokenizers()
 }
 
 /// Splits text into words: runs of letters and digits, with apostrophes inside a word kept

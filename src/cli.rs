@@ -190,7 +190,12 @@ pub struct SearchArgs {
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub passages: usize,
 
-    /// Match articles with any of the words, not all of them
+    /// How words combine: auto (all of them while at least 10 articles have them all, else
+    /// any, those with more first), all, or any
+    #[arg(long = "match", value_name = "MODE", default_value = "auto")]
+    pub match_mode: MatchArg,
+
+    /// The same as --match any
     #[arg(long)]
     pub any: bool,
 
@@ -396,6 +401,27 @@ impl ScopeArgs {
     }
 }
 
+/// How words combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MatchArg {
+    /// All words while that finds enough articles, else any
+    Auto,
+    /// Every word is required
+    All,
+    /// Any word; articles with more of them rank higher
+    Any,
+}
+
+impl MatchArg {
+    pub fn combine(self) -> Combine {
+        match self {
+            MatchArg::Auto => Combine::Auto,
+            MatchArg::All => Combine::All,
+            MatchArg::Any => Combine::Any,
+        }
+    }
+}
+
 /// The order of hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SortArg {
@@ -470,7 +496,11 @@ impl TrendArgs {
             },
             split: self.split,
             scope: self.scope.to_scope(),
-            combine: if self.any { Combine::Any } else { Combine::All },
+            combine: if self.any {
+                Combine::Any
+            } else {
+                Combine::Auto
+            },
             normalize: self.normalize,
         }
     }
@@ -608,7 +638,11 @@ impl SearchArgs {
             limit: self.limit,
             offset: self.offset,
             passages: self.passages,
-            combine: if self.any { Combine::Any } else { Combine::All },
+            combine: if self.any {
+                Combine::Any
+            } else {
+                self.match_mode.combine()
+            },
             facets: self.facets.clone(),
             scope: self.scope.to_scope(),
             sort: match self.sort {

@@ -192,7 +192,11 @@ fn batch(args: &BatchArgs) -> Result<ExitCode> {
     };
     let lines = lede::batch::parse(&text);
     let engine = Engine::open(&args.index)?;
-    let combine = if args.any { Combine::Any } else { Combine::All };
+    let combine = if args.any {
+        Combine::Any
+    } else {
+        Combine::Auto
+    };
     let rows = engine.batch(&lines, &args.scope.to_scope(), combine, args.top);
     let mut out = io::BufWriter::new(io::stdout().lock());
     let format = if args.json {

@@ -405,6 +405,7 @@ mod tests {
             lede_json: 1,
             query: "orbit".into(),
             notes: vec![],
+            mode: crate::query::Combine::All,
             total: 1,
             offset: 0,
             took_ms: 1.25,

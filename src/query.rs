@@ -20,7 +20,7 @@ use tantivy::schema::{Facet, Field, IndexRecordOption, Schema};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, Term};
 
-use crate::analyzer;
+use crate::analyzer::{self, Analysis};
 use crate::dates;
 use crate::error::QueryError;
 use crate::facets::FacetField;
@@ -35,11 +35,56 @@ pub const TITLE_BOOST: f32 = 2.0;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Combine {
-    /// Every word is required (the default).
+    /// Every word is required while that finds enough articles; otherwise any word, articles
+    /// with more of them first (the default: keyword queries and whole sentences both work).
     #[default]
+    Auto,
+    /// Every word is required.
     All,
     /// Any word will do; more words rank higher.
     Any,
+}
+
+/// How matches are scored, beyond BM25. [`Ranking::DEFAULT`] was chosen with `lede eval` on
+/// the TIME collection (see README, "Ranking").
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Ranking {
+    /// A match in the title counts this many times one in the body.
+    pub title_boost: f32,
+    /// For a query of several plain words: a bonus when they stand within this many words of
+    /// each other in the body, in order (a sloppy phrase, as Lucene and Xapian offer)...
+    pub proximity_slop: u32,
+    /// ...weighing this much (0: no bonus).
+    pub proximity_weight: f32,
+    /// When any word will do: a bonus per query word an article has.
+    pub coordination: f32,
+    /// `Combine::Auto` requires every word while that finds at least this many articles.
+    pub min_all_hits: usize,
+}
+
+impl Ranking {
+    pub const DEFAULT: Ranking = Ranking {
+        title_boost: TITLE_BOOST,
+        proximity_slop: 0,
+        proximity_weight: 0.0,
+        coordination: 0.0,
+        min_all_hits: 10,
+    };
+
+    /// tantivy's defaults: BM25 over the fields, no boosts or bonuses.
+    pub const TANTIVY: Ranking = Ranking {
+        title_boost: 1.0,
+        proximity_slop: 0,
+        proximity_weight: 0.0,
+        coordination: 0.0,
+        min_all_hits: 0,
+    };
+}
+
+impl Default for Ranking {
+    fn default() -> Self {
+        Ranking::DEFAULT
+    }
 }
 
 /// A query ready to run.
@@ -49,6 +94,9 @@ pub struct ParsedQuery {
     pub notes: Vec<String>,
     /// What to highlight in the body.
     pub patterns: Vec<Pattern>,
+    /// How many words the query has when it is nothing but plain words (0 otherwise): with
+    /// fewer than two, requiring all of them or any of them is the same.
+    pub plain_words: usize,
 }
 
 /// Reads `text` as a query over title and body.
@@ -57,6 +105,8 @@ pub fn parse(
     schema: &Schema,
     fields: &Fields,
     combine: Combine,
+    analysis: Analysis,
+    ranking: &Ranking,
 ) -> Result<ParsedQuery, QueryError> {
     let error = |message: String, column: Option<usize>| QueryError {
         query: text.to_string(),
@@ -82,24 +132,33 @@ pub fn parse(
     let mut parser = QueryParser::new(
         schema.clone(),
         vec![fields.title, fields.body],
-        analyzer::query_tokenizers(),
+        analysis.query_tokenizers(),
     );
-    if combine == Combine::All {
+    if combine != Combine::Any {
         parser.set_conjunction_by_default();
     }
-    parser.set_field_boost(fields.title, TITLE_BOOST);
+    if ranking.title_boost != 1.0 {
+        parser.set_field_boost(fields.title, ranking.title_boost);
+    }
     let mut builder = Builder {
         parser,
-        analyzer: analyzer::query_analyzer(),
+        analyzer: analysis.query(),
         plain: analyzer::prefix_analyzer(),
         fields: *fields,
         default_occur: match combine {
-            Combine::All => Occur::Must,
+            Combine::Auto | Combine::All => Occur::Must,
             Combine::Any => Occur::Should,
+        },
+        title_boost: ranking.title_boost,
+        coordination: if combine == Combine::Any {
+            ranking.coordination
+        } else {
+            0.0
         },
     };
     let mut patterns = Vec::new();
     collect_patterns(&ast, &mut builder.analyzer, &mut patterns);
+    let words = plain_words(&ast, &mut builder.analyzer);
     let query = match builder.build(&ast) {
         Ok(Some((Occur::MustNot, _))) => {
             Err(parser_message(&QueryParserError::AllButQueryForbidden))
@@ -109,11 +168,62 @@ pub fn parse(
         Err(e) => Err(e),
     }
     .map_err(|message| error(message, None))?;
+    // The proximity bonus: the plain words of the query, standing close together in order.
+    let query = match &words {
+        Some(words) if words.len() >= 2 && ranking.proximity_weight > 0.0 => {
+            let terms = words
+                .iter()
+                .map(|w| Term::from_field_text(fields.body, w))
+                .collect();
+            let mut phrase = PhraseQuery::new(terms);
+            phrase.set_slop(ranking.proximity_slop);
+            let bonus: Box<dyn Query> =
+                Box::new(BoostQuery::new(Box::new(phrase), ranking.proximity_weight));
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, query),
+                (Occur::Should, bonus),
+            ]))
+        }
+        _ => query,
+    };
     Ok(ParsedQuery {
         query,
         notes: repaired.notes,
         patterns,
+        plain_words: words.map_or(0, |w| w.len()),
     })
+}
+
+/// The analysed words of a query that is nothing but plain words (no operators, fields,
+/// quotes, prefixes or compounds); `None` for any other query.
+fn plain_words(ast: &UserInputAst, analyzer: &mut TextAnalyzer) -> Option<Vec<String>> {
+    let leaves: Vec<&UserInputAst> = match ast {
+        UserInputAst::Clause(clauses) => {
+            if clauses.iter().any(|(occur, _)| occur.is_some()) {
+                return None;
+            }
+            clauses.iter().map(|(_, sub)| sub).collect()
+        }
+        leaf @ UserInputAst::Leaf(_) => vec![leaf],
+        UserInputAst::Boost(..) => return None,
+    };
+    let mut words = Vec::new();
+    for leaf in leaves {
+        let lit = literal(leaf)?;
+        let plain = lit.delimiter == Delimiter::None
+            && lit.field_name.is_none()
+            && !lit.phrase.contains(['*', '~'])
+            && spellings(lit).is_none();
+        if !plain {
+            return None;
+        }
+        words.extend(
+            analyzer::tokens(analyzer, &lit.phrase)
+                .into_iter()
+                .map(|t| t.text),
+        );
+    }
+    Some(words)
 }
 
 /// Turns the grammar's tree into a query. Most leaves are built by tantivy's parser (fields,
@@ -129,6 +239,9 @@ struct Builder {
     plain: TextAnalyzer,
     fields: Fields,
     default_occur: Occur,
+    title_boost: f32,
+    /// Any-word queries: a constant bonus per clause an article matches.
+    coordination: f32,
 }
 
 type Clause = (Occur, Box<dyn Query>);
@@ -186,6 +299,18 @@ impl Builder {
                         subs.push((Occur::compose(occur, sub_occur), query));
                     }
                     i += 1;
+                }
+                if self.coordination > 0.0 && subs.len() > 1 {
+                    let bonus: Vec<Clause> = subs
+                        .iter()
+                        .filter(|(o, _)| *o == Occur::Should)
+                        .map(|(_, q)| {
+                            let q: Box<dyn Query> =
+                                Box::new(ConstScoreQuery::new(q.box_clone(), self.coordination));
+                            (Occur::Should, q)
+                        })
+                        .collect();
+                    subs.extend(bonus);
                 }
                 match subs.len() {
                     0 => Ok(None),
@@ -272,7 +397,10 @@ impl Builder {
         match lit.field_name.as_deref() {
             Some("title") => vec![(self.fields.title, 1.0)],
             Some("body") => vec![(self.fields.body, 1.0)],
-            _ => vec![(self.fields.title, TITLE_BOOST), (self.fields.body, 1.0)],
+            _ => vec![
+                (self.fields.title, self.title_boost),
+                (self.fields.body, 1.0),
+            ],
         }
     }
 

@@ -17,11 +17,12 @@ use tantivy::schema::Field;
 use tantivy::schema::{IndexRecordOption, OwnedValue, Value};
 use tantivy::{DocAddress, IndexReader, Searcher, TantivyDocument, Term};
 
+use crate::analyzer::Analysis;
 use crate::collect::Dated;
 use crate::error::{Error, Result};
 use crate::facets::{self, FacetCounts, FacetField, FacetRequest};
 use crate::passages::{Passage, PassageFinder};
-use crate::query::{self, Combine};
+use crate::query::{self, Combine, Ranking};
 use crate::store::{self, Store};
 
 /// Version of the JSON that `--json` prints; bumped when a field changes meaning or goes away.
@@ -85,7 +86,7 @@ impl Default for SearchRequest {
             limit: 10,
             offset: 0,
             passages: 2,
-            combine: Combine::All,
+            combine: Combine::Auto,
             facets: Vec::new(),
             scope: Scope::default(),
             sort: Sort::Relevance,
@@ -100,6 +101,8 @@ pub struct SearchResults {
     pub query: String,
     /// How the query text was read, when some of it was not taken as operators.
     pub notes: Vec<String>,
+    /// How the words were combined: `all` (every word required) or `any`.
+    pub mode: Combine,
     /// Articles that match, in all.
     pub total: usize,
     pub offset: usize,
@@ -142,6 +145,8 @@ pub struct Engine {
     store: Store,
     reader: IndexReader,
     dir: PathBuf,
+    analysis: Analysis,
+    ranking: Ranking,
 }
 
 impl Engine {
@@ -152,11 +157,19 @@ impl Engine {
 
     /// An engine over an index already open (say one in memory); `dir` names it in errors.
     pub fn with_store(store: Store, dir: &Path) -> Result<Engine> {
+        Engine::tuned(store, dir, Analysis::DEFAULT, Ranking::DEFAULT)
+    }
+
+    /// An engine over an index built with `analysis`, ranking with `ranking` (for `lede eval`,
+    /// which compares them).
+    pub fn tuned(store: Store, dir: &Path, analysis: Analysis, ranking: Ranking) -> Result<Engine> {
         let reader = store.reader(dir)?;
         Ok(Engine {
             store,
             reader,
             dir: dir.to_path_buf(),
+            analysis,
+            ranking,
         })
     }
 
@@ -184,7 +197,7 @@ impl Engine {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let started = Instant::now();
         let fields = &self.store.fields;
-        let parsed = self.parse(&req.query, req.combine, &req.scope)?;
+        let (parsed, mode) = self.parse_auto(&req.query, req.combine, &req.scope)?;
         let searcher = self.reader.searcher();
         let first = self.first_pass(&searcher, parsed.query.as_ref(), req)?;
         let total = first.total;
@@ -231,6 +244,7 @@ impl Engine {
             lede_json: JSON_VERSION,
             query: req.query.clone(),
             notes: parsed.notes,
+            mode,
             total,
             offset: req.offset,
             took_ms: started.elapsed().as_secs_f64() * 1e3,
@@ -248,7 +262,7 @@ impl Engine {
     ) -> Result<usize> {
         let err = |e| Error::index(&self.dir, e);
         let fields = &self.store.fields;
-        let parsed = self.parse(&req.query, req.combine, &req.scope)?;
+        let (parsed, _) = self.parse_auto(&req.query, req.combine, &req.scope)?;
         let searcher = self.reader.searcher();
         let weights = term_weights(&searcher, fields.body, &parsed.patterns);
         let mut finder = PassageFinder::new(parsed.patterns, &weights);
@@ -348,6 +362,7 @@ impl Engine {
             lede_json: JSON_VERSION,
             query: format!("similar to {key}"),
             notes: Vec::new(),
+            mode: Combine::Any,
             total: total.saturating_sub(1),
             offset: 0,
             took_ms: started.elapsed().as_secs_f64() * 1e3,
@@ -383,9 +398,50 @@ impl Engine {
     /// changing their scores.
     pub fn parse(&self, text: &str, combine: Combine, scope: &Scope) -> Result<query::ParsedQuery> {
         let fields = &self.store.fields;
-        let mut parsed = query::parse(text, &self.store.index.schema(), fields, combine)?;
+        let schema = self.store.index.schema();
+        let mut parsed =
+            query::parse(text, &schema, fields, combine, self.analysis, &self.ranking)?;
         parsed.query = query::scoped(parsed.query, scope, fields);
         Ok(parsed)
+    }
+
+    /// The query to run for `combine`, and how its words were combined: with `Auto`, every word
+    /// is required unless fewer than `min_all_hits` articles have them all, and then any word
+    /// will do (the notes say so).
+    pub fn parse_auto(
+        &self,
+        text: &str,
+        combine: Combine,
+        scope: &Scope,
+    ) -> Result<(query::ParsedQuery, Combine)> {
+        let parsed = self.parse(text, combine, scope)?;
+        if combine != Combine::Auto || parsed.plain_words < 2 || self.ranking.min_all_hits == 0 {
+            let mode = if combine == Combine::Any {
+                Combine::Any
+            } else {
+                Combine::All
+            };
+            return Ok((parsed, mode));
+        }
+        let all = self
+            .reader
+            .searcher()
+            .search(parsed.query.as_ref(), &Count)
+            .map_err(|e| Error::index(&self.dir, e))?;
+        if all >= self.ranking.min_all_hits {
+            return Ok((parsed, Combine::All));
+        }
+        let mut any = self.parse(text, Combine::Any, scope)?;
+        any.notes.push(format!(
+            "{} of the {} words: showing articles with any of them, those with more first",
+            match all {
+                0 => "no article has all".to_string(),
+                1 => "only 1 article has all".to_string(),
+                n => format!("only {n} articles have all"),
+            },
+            parsed.plain_words
+        ));
+        Ok((any, Combine::Any))
     }
 
     /// One pass over the matches: the count, the facets, and the best hits (enough of them to

@@ -161,7 +161,7 @@ impl Engine {
         let mut notes = Vec::new();
         let mut counted = Vec::new();
         for q in &req.queries {
-            let parsed = self.parse(&q.query, req.combine, &req.scope)?;
+            let (parsed, _) = self.parse_auto(&q.query, req.combine, &req.scope)?;
             notes.extend(parsed.notes.iter().map(|n| format!("{}: {n}", q.label)));
             let counts = searcher
                 .search(parsed.query.as_ref(), &collector(req.split))

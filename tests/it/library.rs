@@ -82,7 +82,26 @@ fn stemming_and_folding() {
 fn all_words_by_default_any_on_request() {
     let e = spellings();
     assert_eq!(search(&e, "debris weapon"), ["spaced"]);
-    assert!(search(&e, "debris orbit").is_empty());
+    let strict = SearchRequest {
+        query: "debris orbit".into(),
+        combine: lede::query::Combine::All,
+        ..Default::default()
+    };
+    assert_eq!(e.search(&strict).unwrap().total, 0);
+    // By default, a query no article matches in full falls back to any word, and says so.
+    let auto = e
+        .search(&SearchRequest {
+            query: "debris orbit".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!((auto.total, auto.mode), (2, lede::query::Combine::Any));
+    assert_eq!(
+        auto.notes,
+        [
+            "no article has all of the 2 words: showing articles with any of them, those with more first"
+        ]
+    );
     let req = SearchRequest {
         query: "debris orbit".into(),
         combine: lede::query::Combine::Any,
