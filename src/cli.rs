@@ -70,6 +70,9 @@ pub enum Command {
     Batch(BatchArgs),
     /// List the articles most like one article (PATH or ID, as search shows them).
     Similar(SimilarArgs),
+    /// Measure relevance on a test collection (SMART: X.ALL, X.QUE, X.REL; or TREC: <DOC>
+    /// files, topics, qrels): MAP, nDCG@10, P@10, recall@100 and MRR.
+    Eval(EvalArgs),
     /// Keep an index current while files change: update it, then index files as they
     /// appear, change or vanish, a batch at a time, until Ctrl-C.
     Watch(WatchArgs),
@@ -347,6 +350,26 @@ pub struct BatchArgs {
     pub format: FormatArg,
 
     /// The same as --format json
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The folder of the collection
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// Compare analysis and ranking variants: choose on half of the queries, report on the
+    /// other half
+    #[arg(long)]
+    pub variants: bool,
+
+    /// Show the scores of every query
+    #[arg(long, short)]
+    pub verbose: bool,
+
+    /// Print one JSON object
     #[arg(long)]
     pub json: bool,
 }

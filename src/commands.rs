@@ -10,8 +10,8 @@ use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{
-    BatchArgs, ColorWhen, Command, DEFAULT_CORPUS, DEFAULT_INDEX, FormatArg, IndexArgs, SearchArgs,
-    SimilarArgs, StatsArgs, TrendArgs, WatchArgs,
+    BatchArgs, ColorWhen, Command, DEFAULT_CORPUS, DEFAULT_INDEX, EvalArgs, FormatArg, IndexArgs,
+    SearchArgs, SimilarArgs, StatsArgs, TrendArgs, WatchArgs,
 };
 use lede::indexer::{self, IndexRequest, Reporter};
 use lede::output::Column;
@@ -28,6 +28,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Trend(args) => trend(&args),
         Command::Batch(args) => batch(&args),
         Command::Similar(args) => similar(&args),
+        Command::Eval(args) => eval(&args),
         Command::Watch(args) => watch(&args),
         Command::Stats(args) => stats(&args),
         Command::Optimize(args) => optimize(&args),
@@ -227,6 +228,77 @@ fn batch(args: &BatchArgs) -> Result<ExitCode> {
         eprintln!("lede: {errors} of {} queries could not be read", rows.len());
         return Ok(ExitCode::from(2));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval(args: &EvalArgs) -> Result<ExitCode> {
+    use lede::eval::{self, Evaluator, Variant};
+    let collection = eval::read(&args.dir)?;
+    let mut evaluator = Evaluator::new(&collection);
+    let mut runs = Vec::new();
+    for variant in [Variant::LEDE, Variant::TANTIVY] {
+        let mut run = evaluator.run(&variant, |_| true)?;
+        if !args.verbose {
+            run.per_query.clear();
+        }
+        runs.push(run);
+    }
+    let variants = if args.variants {
+        // Choose on the odd-numbered queries, report on the even-numbered ones.
+        let mut rows = Vec::new();
+        for variant in eval::variants() {
+            let train = evaluator.run(&variant, |i| i % 2 == 0)?.mean;
+            let test = evaluator.run(&variant, |i| i % 2 == 1)?.mean;
+            rows.push(output::VariantRow {
+                variant: variant.describe(),
+                train,
+                test,
+            });
+        }
+        rows.sort_by(|a, b| {
+            b.train
+                .map
+                .total_cmp(&a.train.map)
+                .then(a.variant.cmp(&b.variant))
+        });
+        Some(rows)
+    } else {
+        None
+    };
+    let judged = collection
+        .queries
+        .iter()
+        .filter(|(q, _)| collection.qrels.get(q).is_some_and(|r| !r.is_empty()))
+        .count();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if args.json {
+        serde_json::to_writer(
+            &mut out,
+            &serde_json::json!({
+                "lede_json": lede::search::JSON_VERSION,
+                "collection": collection.name,
+                "documents": collection.docs.len(),
+                "queries": judged,
+                "notes": collection.notes,
+                "runs": runs,
+                "variants": variants,
+            }),
+        )?;
+        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "{}: {} documents, {} queries with judgments",
+            collection.name,
+            collection.docs.len(),
+            judged
+        )?;
+        for note in &collection.notes {
+            writeln!(out, "  ({note})")?;
+        }
+        output::write_eval(&mut out, &runs, variants.as_deref())?;
+    }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -31,6 +31,7 @@ pub mod collect;
 pub mod corpus;
 pub mod dates;
 pub mod error;
+pub mod eval;
 pub mod facets;
 pub mod indexer;
 pub mod output;

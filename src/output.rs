@@ -10,6 +10,7 @@ use anstyle::{AnsiColor, Style};
 
 use crate::batch::BatchRow;
 use crate::dates;
+use crate::eval::{Run, Scores};
 use crate::facets::FacetCounts;
 use crate::indexer::IndexSummary;
 use crate::passages::Passage;
@@ -812,4 +813,78 @@ pub fn write_batch_csv(w: &mut impl Write, rows: &[BatchRow]) -> io::Result<()> 
         ])?;
     }
     out.flush()
+}
+
+/// A variant's scores on the half of the queries it was chosen on, and on the other half.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct VariantRow {
+    pub variant: String,
+    pub train: Scores,
+    pub test: Scores,
+}
+
+/// Evaluation results as tables: the runs, then (with variants) every variant by its score on
+/// the choosing half, with its score on the reporting half.
+pub fn write_eval(
+    w: &mut impl Write,
+    runs: &[Run],
+    variants: Option<&[VariantRow]>,
+) -> io::Result<()> {
+    let width = runs
+        .iter()
+        .map(|r| r.variant.len())
+        .max()
+        .unwrap_or(10)
+        .max(20);
+    let scores = |s: &Scores| {
+        format!(
+            "{:>6.4} {:>8.4} {:>6.4} {:>6.4} {:>6.4}",
+            s.map, s.ndcg10, s.p10, s.recall100, s.mrr
+        )
+    };
+    writeln!(w)?;
+    writeln!(
+        w,
+        "{:<width$}  {:>6} {:>8} {:>6} {:>6} {:>6}",
+        "", "MAP", "nDCG@10", "P@10", "R@100", "MRR"
+    )?;
+    for (i, r) in runs.iter().enumerate() {
+        let name = if i == 0 {
+            format!("lede: {}", r.variant)
+        } else {
+            r.variant.clone()
+        };
+        writeln!(w, "{name:<width$}  {}", scores(&r.mean))?;
+    }
+    for r in runs.iter().filter(|r| !r.per_query.is_empty()).take(1) {
+        writeln!(w, "\nper query (lede):")?;
+        for (q, s) in &r.per_query {
+            writeln!(w, "  {q:<8}  {}", scores(s))?;
+        }
+    }
+    if let Some(rows) = variants {
+        let width = rows.iter().map(|r| r.variant.len()).max().unwrap_or(10);
+        writeln!(
+            w,
+            "\nvariants, best first on the choosing half (odd queries); reported on the other half:"
+        )?;
+        writeln!(
+            w,
+            "{:<width$}  {:>8} {:>8}  {:>8} {:>8}",
+            "", "MAP", "nDCG@10", "MAP", "nDCG@10"
+        )?;
+        writeln!(
+            w,
+            "{:<width$}  {:>17}  {:>17}",
+            "", "choosing half", "reporting half"
+        )?;
+        for r in rows {
+            writeln!(
+                w,
+                "{:<width$}  {:>8.4} {:>8.4}  {:>8.4} {:>8.4}",
+                r.variant, r.train.map, r.train.ndcg10, r.test.map, r.test.ndcg10
+            )?;
+        }
+    }
+    Ok(())
 }

@@ -51,22 +51,23 @@ pub enum Combine {
 pub struct Ranking {
     /// A match in the title counts this many times one in the body.
     pub title_boost: f32,
-    /// For a query of several plain words: a bonus when they stand within this many words of
-    /// each other in the body, in order (a sloppy phrase, as Lucene and Xapian offer)...
+    /// For a query of several plain words: a bonus for each pair of neighbouring words that
+    /// stand within this many words of each other in the body (a sloppy phrase per pair)...
     pub proximity_slop: u32,
     /// ...weighing this much (0: no bonus).
     pub proximity_weight: f32,
     /// When any word will do: a bonus per query word an article has.
     pub coordination: f32,
-    /// `Combine::Auto` requires every word while that finds at least this many articles.
+    /// `Combine::Auto` requires every word while that finds at least this many articles (and
+    /// enough to fill the page asked for; 0: never falls back).
     pub min_all_hits: usize,
 }
 
 impl Ranking {
     pub const DEFAULT: Ranking = Ranking {
         title_boost: TITLE_BOOST,
-        proximity_slop: 0,
-        proximity_weight: 0.0,
+        proximity_slop: 4,
+        proximity_weight: 0.5,
         coordination: 0.0,
         min_all_hits: 10,
     };
@@ -90,13 +91,15 @@ impl Default for Ranking {
 /// A query ready to run.
 pub struct ParsedQuery {
     pub query: Box<dyn Query>,
+    /// The query holds no term at all (only stop words or punctuation).
+    pub matches_nothing: bool,
     /// How pasted text was read, when it was not taken literally.
     pub notes: Vec<String>,
     /// What to highlight in the body.
     pub patterns: Vec<Pattern>,
-    /// How many words the query has when it is nothing but plain words (0 otherwise): with
+    /// How many parts the query has that only spaces join (0 when it uses operators): with
     /// fewer than two, requiring all of them or any of them is the same.
-    pub plain_words: usize,
+    pub implicit_clauses: usize,
 }
 
 /// Reads `text` as a query over title and body.
@@ -159,6 +162,7 @@ pub fn parse(
     let mut patterns = Vec::new();
     collect_patterns(&ast, &mut builder.analyzer, &mut patterns);
     let words = plain_words(&ast, &mut builder.analyzer);
+    let implicit = implicit_clauses(&ast);
     let query = match builder.build(&ast) {
         Ok(Some((Occur::MustNot, _))) => {
             Err(parser_message(&QueryParserError::AllButQueryForbidden))
@@ -168,30 +172,60 @@ pub fn parse(
         Err(e) => Err(e),
     }
     .map_err(|message| error(message, None))?;
-    // The proximity bonus: the plain words of the query, standing close together in order.
+    let mut notes = repaired.notes;
+    let matches_nothing = query.is::<EmptyQuery>();
+    if matches_nothing && text.chars().any(char::is_alphanumeric) && analysis.stop_words {
+        notes.push(
+            "the query has only stop words (the, of, and, ...), which the index leaves out"
+                .to_string(),
+        );
+    }
+    // The proximity bonus: each pair of neighbouring plain words of the query, standing close
+    // together in the body, in order (a sloppy phrase per pair, as in the sequential
+    // dependence model; a phrase of all the words would rarely match a long query).
     let query = match &words {
         Some(words) if words.len() >= 2 && ranking.proximity_weight > 0.0 => {
-            let terms = words
-                .iter()
-                .map(|w| Term::from_field_text(fields.body, w))
-                .collect();
-            let mut phrase = PhraseQuery::new(terms);
-            phrase.set_slop(ranking.proximity_slop);
-            let bonus: Box<dyn Query> =
-                Box::new(BoostQuery::new(Box::new(phrase), ranking.proximity_weight));
-            Box::new(BooleanQuery::new(vec![
-                (Occur::Must, query),
-                (Occur::Should, bonus),
-            ]))
+            let mut clauses: Vec<Clause> = vec![(Occur::Must, query)];
+            for pair in words.windows(2).take(MAX_PROXIMITY_PAIRS) {
+                let terms = pair
+                    .iter()
+                    .map(|w| Term::from_field_text(fields.body, w))
+                    .collect();
+                let mut phrase = PhraseQuery::new(terms);
+                phrase.set_slop(ranking.proximity_slop);
+                let bonus: Box<dyn Query> =
+                    Box::new(BoostQuery::new(Box::new(phrase), ranking.proximity_weight));
+                clauses.push((Occur::Should, bonus));
+            }
+            Box::new(BooleanQuery::new(clauses))
         }
         _ => query,
     };
     Ok(ParsedQuery {
         query,
-        notes: repaired.notes,
+        matches_nothing,
+        notes,
         patterns,
-        plain_words: words.map_or(0, |w| w.len()),
+        implicit_clauses: implicit,
     })
+}
+
+/// How many words (or phrases) of the query only spaces join, so that `Combine` decides how
+/// they combine; 0 when a part has an operator of its own (`+`, `-`, AND, OR, NOT) or names a
+/// field (`topic:grain`, `date:1987`: constraints the user means).
+fn implicit_clauses(ast: &UserInputAst) -> usize {
+    let text = |sub: &UserInputAst| literal(sub).is_some_and(|lit| lit.field_name.is_none());
+    match ast {
+        UserInputAst::Clause(clauses)
+            if clauses
+                .iter()
+                .all(|(occur, sub)| occur.is_none() && text(sub)) =>
+        {
+            clauses.len()
+        }
+        UserInputAst::Clause(_) => 0,
+        _ => 1,
+    }
 }
 
 /// The analysed words of a query that is nothing but plain words (no operators, fields,
@@ -248,6 +282,9 @@ type Clause = (Occur, Box<dyn Query>);
 
 /// The longest edit distance `word~N` accepts.
 const MAX_FUZZY_DISTANCE: u32 = 2;
+
+/// Proximity bonuses for at most this many pairs of neighbouring words.
+const MAX_PROXIMITY_PAIRS: usize = 12;
 
 /// The widest window `a w/N b` accepts.
 const MAX_PROXIMITY: u32 = 50;

@@ -15,7 +15,7 @@ use crate::article::{ARTICLE_FORMATS, Article};
 use crate::facets::FacetField;
 
 /// Bumped whenever the schema or the analysis changes in a way an old index cannot serve.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]

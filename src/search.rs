@@ -197,7 +197,8 @@ impl Engine {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let started = Instant::now();
         let fields = &self.store.fields;
-        let (parsed, mode) = self.parse_auto(&req.query, req.combine, &req.scope)?;
+        let (parsed, mode) =
+            self.parse_for(&req.query, req.combine, &req.scope, req.offset + req.limit)?;
         let searcher = self.reader.searcher();
         let first = self.first_pass(&searcher, parsed.query.as_ref(), req)?;
         let total = first.total;
@@ -414,8 +415,21 @@ impl Engine {
         combine: Combine,
         scope: &Scope,
     ) -> Result<(query::ParsedQuery, Combine)> {
+        self.parse_for(text, combine, scope, 0)
+    }
+
+    /// Like [`Engine::parse_auto`], for a page that shows `wanted` hits: every word is required
+    /// only while the articles that have them all fill it.
+    fn parse_for(
+        &self,
+        text: &str,
+        combine: Combine,
+        scope: &Scope,
+        wanted: usize,
+    ) -> Result<(query::ParsedQuery, Combine)> {
         let parsed = self.parse(text, combine, scope)?;
-        if combine != Combine::Auto || parsed.plain_words < 2 || self.ranking.min_all_hits == 0 {
+        if combine != Combine::Auto || parsed.implicit_clauses < 2 || self.ranking.min_all_hits == 0
+        {
             let mode = if combine == Combine::Any {
                 Combine::Any
             } else {
@@ -428,7 +442,7 @@ impl Engine {
             .searcher()
             .search(parsed.query.as_ref(), &Count)
             .map_err(|e| Error::index(&self.dir, e))?;
-        if all >= self.ranking.min_all_hits {
+        if all >= self.ranking.min_all_hits.max(wanted) {
             return Ok((parsed, Combine::All));
         }
         let mut any = self.parse(text, Combine::Any, scope)?;
@@ -439,7 +453,7 @@ impl Engine {
                 1 => "only 1 article has all".to_string(),
                 n => format!("only {n} articles have all"),
             },
-            parsed.plain_words
+            parsed.implicit_clauses
         ));
         Ok((any, Combine::Any))
     }

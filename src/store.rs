@@ -25,6 +25,7 @@ pub struct Payload {
 }
 
 /// An open index with its field handles.
+#[derive(Clone)]
 pub struct Store {
     pub index: Index,
     pub fields: Fields,
@@ -107,8 +108,13 @@ pub fn open_for_writing(dir: &Path, rebuild: bool) -> Result<Store> {
 
 /// A new index in memory (for tests and for throw-away indexes).
 pub fn in_ram() -> Store {
+    in_ram_with(analyzer::Analysis::DEFAULT)
+}
+
+/// A new index in memory, analysed another way (for `lede eval`).
+pub fn in_ram_with(analysis: analyzer::Analysis) -> Store {
     let index = Index::create_in_ram(schema::build());
-    analyzer::register(index.tokenizers());
+    analysis.register(index.tokenizers());
     let fields = Fields::from_schema(&index.schema()).expect("lede's own schema");
     Store { index, fields }
 }
