@@ -428,7 +428,10 @@ impl Engine {
         wanted: usize,
     ) -> Result<(query::ParsedQuery, Combine)> {
         let parsed = self.parse(text, combine, scope)?;
-        if combine != Combine::Auto || parsed.implicit_clauses < 2 || self.ranking.min_all_hits == 0
+        if combine != Combine::Auto
+            || parsed.implicit_clauses < 2
+            || parsed.matches_nothing
+            || self.ranking.min_all_hits == 0
         {
             let mode = if combine == Combine::Any {
                 Combine::Any
