@@ -13,6 +13,10 @@ use tantivy::tokenizer::{
 /// The name under which both text analyzers are registered (the schema refers to it).
 pub const NEWS_ANALYZER: &str = "lede_news";
 
+/// The exact field: words lower-cased and folded, nothing dropped or stemmed (`exact:expenses`
+/// does not find "expense", `exact:"to be or not to be"` finds the line).
+pub const EXACT_ANALYZER: &str = "lede_exact";
+
 /// Metadata values (authors, topics, ...): the whole value is one term, lower-cased and folded,
 /// so that `author:zmhuaxia` and `topic:Grain` match however the archive capitalised them.
 pub const KEYWORD_ANALYZER: &str = "lede_keyword";
@@ -88,13 +92,15 @@ impl Analysis {
     /// Registers the indexing analyzers on an index's own tokenizer manager.
     pub fn register(self, manager: &TokenizerManager) {
         manager.register(NEWS_ANALYZER, self.index());
+        manager.register(EXACT_ANALYZER, exact_analyzer(true));
         manager.register(KEYWORD_ANALYZER, keyword_analyzer());
     }
 
-    /// A tokenizer manager for the query parser: the query analyzer under the same name.
+    /// A tokenizer manager for the query parser: the query analyzers under the same names.
     pub fn query_tokenizers(self) -> TokenizerManager {
         let manager = TokenizerManager::default();
         manager.register(NEWS_ANALYZER, self.query());
+        manager.register(EXACT_ANALYZER, exact_analyzer(false));
         manager.register(KEYWORD_ANALYZER, keyword_analyzer());
         manager
     }
@@ -114,6 +120,16 @@ pub fn index_analyzer() -> TextAnalyzer {
 /// The analyzer lede reads queries with.
 pub fn query_analyzer() -> TextAnalyzer {
     Analysis::DEFAULT.query()
+}
+
+/// The exact field's analyzer: lower case and folding only (with the joined forms of
+/// hyphenated words when indexing).
+pub fn exact_analyzer(join_hyphens: bool) -> TextAnalyzer {
+    TextAnalyzer::builder(NewsTokenizer { join_hyphens })
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
 }
 
 /// Words lower-cased and folded but not stemmed: what a prefix (`satell*`) is made of.

@@ -70,6 +70,9 @@ pub enum Command {
     Batch(BatchArgs),
     /// List the articles most like one article (PATH or ID, as search shows them).
     Similar(SimilarArgs),
+    /// Print a whole article with its metadata, numbered paragraphs, and every match of
+    /// --query marked (colour on a terminal, [[...]] otherwise).
+    Show(ShowArgs),
     /// Measure relevance on a test collection (SMART: X.ALL, X.QUE, X.REL; or TREC: <DOC>
     /// files, topics, qrels): MAP, nDCG@10, P@10, recall@100 and MRR.
     Eval(EvalArgs),
@@ -222,6 +225,20 @@ pub struct SearchArgs {
     #[arg(long, conflicts_with_all = ["limit", "offset"])]
     pub all: bool,
 
+    /// Search the words as written: not stemmed, stop words kept, case and accents ignored
+    /// (the same as writing exact: before each word)
+    #[arg(long)]
+    pub exact: bool,
+
+    /// Show why each hit scored as it did: the terms, fields and boosts that made its score
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Show how the query was read (its tree, each word's terms in each field, the spellings
+    /// of hyphenated words) and stop
+    #[arg(long)]
+    pub explain_query: bool,
+
     /// Count with Elasticsearch-style aggregations (terms, range, histogram, date_histogram,
     /// stats, cardinality, nested) and print their result as JSON, e.g.
     /// '{"by_source": {"terms": {"field": "source"}}}'
@@ -352,6 +369,29 @@ pub struct BatchArgs {
     /// The same as --format json
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The article: its path or id, as `lede search` shows them
+    #[arg(value_name = "PATH_OR_ID")]
+    pub article: String,
+
+    /// Mark every match of this query
+    #[arg(long, short, value_name = "QUERY")]
+    pub query: Option<String>,
+
+    /// The index folder
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_INDEX)]
+    pub index: PathBuf,
+
+    /// Print one JSON object: metadata, body, paragraphs and matches with their byte offsets
+    #[arg(long)]
+    pub json: bool,
+
+    /// When to colour matches
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorWhen,
 }
 
 #[derive(Debug, Args)]
@@ -668,6 +708,7 @@ impl SearchArgs {
             },
             facets: self.facets.clone(),
             scope: self.scope.to_scope(),
+            exact: self.exact,
             sort: match self.sort {
                 SortArg::Relevance => Sort::Relevance,
                 SortArg::Newest => Sort::Newest,

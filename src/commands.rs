@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{
     BatchArgs, ColorWhen, Command, DEFAULT_CORPUS, DEFAULT_INDEX, EvalArgs, FormatArg, IndexArgs,
-    SearchArgs, SimilarArgs, StatsArgs, TrendArgs, WatchArgs,
+    SearchArgs, ShowArgs, SimilarArgs, StatsArgs, TrendArgs, WatchArgs,
 };
 use lede::indexer::{self, IndexRequest, Reporter};
 use lede::output::Column;
@@ -29,6 +29,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Batch(args) => batch(&args),
         Command::Similar(args) => similar(&args),
         Command::Eval(args) => eval(&args),
+        Command::Show(args) => show(&args),
         Command::Watch(args) => watch(&args),
         Command::Stats(args) => stats(&args),
         Command::Optimize(args) => optimize(&args),
@@ -65,6 +66,18 @@ fn search(args: &SearchArgs) -> Result<ExitCode> {
     let req = args.to_request();
     let format = args.output.format();
     let columns = columns(&args.output.fields, format)?;
+    if args.explain_query {
+        let reading = lede::query::reading(&req.query, lede::analyzer::Analysis::DEFAULT)?;
+        let mut out = io::stdout().lock();
+        if format == FormatArg::Json {
+            serde_json::to_writer(&mut out, &reading)?;
+            writeln!(out)?;
+        } else {
+            output::write_reading(&mut out, &reading)?;
+        }
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let dir = match &args.index {
         Some(dir) => dir.clone(),
         None => {
@@ -102,7 +115,29 @@ fn search(args: &SearchArgs) -> Result<ExitCode> {
         for note in &results.notes {
             eprintln!("lede: note: {note}");
         }
+        let explained = if args.explain {
+            Some(engine.explain(&req, &results.hits)?)
+        } else {
+            None
+        };
+        match (format, &explained) {
+            (FormatArg::Json, Some(explained)) => {
+                let mut value = serde_json::to_value(&results)?;
+                if let Some(hits) = value["hits"].as_array_mut() {
+                    for (hit, e) in hits.iter_mut().zip(explained) {
+                        hit["explain"] = serde_json::to_value(e)?;
+                    }
+                }
+                serde_json::to_writer(&mut out, &value)?;
+                writeln!(out)?;
+            }
+            (FormatArg::Text, Some(explained)) if results.total > 0 => {
+                output::write_text_explained(&mut out, &results, explained, color)?;
+            }
+            _ => {}
+        }
         match format {
+            _ if explained.is_some() && matches!(format, FormatArg::Json | FormatArg::Text) => {}
             FormatArg::Json => output::write_json(&mut out, &results)?,
             FormatArg::Jsonl => {
                 for hit in &results.hits {
@@ -299,6 +334,29 @@ fn eval(args: &EvalArgs) -> Result<ExitCode> {
         output::write_eval(&mut out, &runs, variants.as_deref())?;
     }
     out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(args: &ShowArgs) -> Result<ExitCode> {
+    let engine = Engine::open(&args.index)?;
+    let shown = engine.show(&args.article, args.query.as_deref())?;
+    for note in &shown.notes {
+        eprintln!("lede: note: {note}");
+    }
+    let stdout = io::stdout();
+    let color = use_color(args.color, &stdout);
+    let mut out = io::BufWriter::new(stdout.lock());
+    if args.json {
+        serde_json::to_writer(&mut out, &shown)?;
+        writeln!(out)?;
+    } else {
+        output::write_shown(&mut out, &shown, color)?;
+    }
+    out.flush()?;
+    if args.query.is_some() && shown.matches.is_empty() {
+        eprintln!("lede: the query does not match the body of this article");
+        return Ok(ExitCode::from(1));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

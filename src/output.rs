@@ -14,7 +14,8 @@ use crate::eval::{Run, Scores};
 use crate::facets::FacetCounts;
 use crate::indexer::IndexSummary;
 use crate::passages::Passage;
-use crate::search::{Hit, SearchResults};
+use crate::query::Reading;
+use crate::search::{Explained, Hit, SearchResults, Shown};
 use crate::stats::IndexStats;
 use crate::trend::TrendResults;
 
@@ -47,6 +48,11 @@ pub fn write_text(w: &mut impl Write, results: &SearchResults, color: bool) -> i
         write_hit(w, &p, hit)?;
     }
     write_facets(w, &p, &results.facets)?;
+    write_count(w, &p, results)
+}
+
+/// The last line of text results: how many match, which are shown, how long it took.
+fn write_count(w: &mut impl Write, p: &Painter, results: &SearchResults) -> io::Result<()> {
     let shown = match results.hits.len() {
         0 => String::new(),
         n => format!("; showing {}-{}", results.offset + 1, results.offset + n),
@@ -63,6 +69,157 @@ pub fn write_text(w: &mut impl Write, results: &SearchResults, color: bool) -> i
     );
     p.paint(w, DIM, &line)?;
     writeln!(w)
+}
+
+/// Search results as text with, under each hit, why it scored as it did.
+pub fn write_text_explained(
+    w: &mut impl Write,
+    results: &SearchResults,
+    explained: &[Explained],
+    color: bool,
+) -> io::Result<()> {
+    let p = Painter { color };
+    for (hit, e) in results.hits.iter().zip(explained) {
+        let mut block = Vec::new();
+        write_hit(&mut block, &p, hit)?;
+        // the hit's block ends with a blank line: the explanation goes before it
+        let text = String::from_utf8_lossy(&block);
+        w.write_all(text.trim_end_matches('\n').as_bytes())?;
+        writeln!(w)?;
+        write_explained(w, &p, e, 1)?;
+        writeln!(w)?;
+    }
+    write_facets(w, &p, &results.facets)?;
+    write_count(w, &p, results)
+}
+
+fn write_explained(w: &mut impl Write, p: &Painter, e: &Explained, depth: usize) -> io::Result<()> {
+    write!(w, "{}", "   ".repeat(depth))?;
+    p.paint(w, DIM, &format!("{:>7.3}", e.value))?;
+    writeln!(w, "  {}", e.description)?;
+    for d in &e.details {
+        write_explained(w, p, d, depth + 1)?;
+    }
+    Ok(())
+}
+
+/// How a query was read, for people.
+pub fn write_reading(w: &mut impl Write, r: &Reading) -> io::Result<()> {
+    writeln!(w, "read as: {}", r.tree)?;
+    writeln!(
+        w,
+        "         (+ required, - excluded, ? optional; words without a field search title^{} and body)",
+        crate::query::TITLE_BOOST
+    )?;
+    for word in &r.words {
+        let terms = if word.terms.is_empty() {
+            "(no terms: stop words or punctuation)".to_string()
+        } else {
+            word.terms.join(" ")
+        };
+        writeln!(
+            w,
+            "  {:<20} {:<18} {} -> {}",
+            word.text,
+            word.kind,
+            word.fields.join(", "),
+            terms
+        )?;
+        if !word.spellings.is_empty() {
+            writeln!(
+                w,
+                "  {:<20} {:<18} also: {}",
+                "",
+                "spellings",
+                word.spellings.join(" OR ")
+            )?;
+        }
+    }
+    for note in &r.notes {
+        writeln!(w, "note: {note}")?;
+    }
+    Ok(())
+}
+
+/// A whole article: metadata, then numbered paragraphs with the matches marked (in colour,
+/// or as `[[...]]`).
+pub fn write_shown(w: &mut impl Write, s: &Shown, color: bool) -> io::Result<()> {
+    let p = Painter { color };
+    let a = &s.article;
+    p.paint(
+        w,
+        TITLE,
+        if a.title.is_empty() {
+            "(untitled)"
+        } else {
+            &a.title
+        },
+    )?;
+    writeln!(w)?;
+    let mut meta: Vec<String> = Vec::new();
+    if !a.authors.is_empty() {
+        meta.push(a.authors.join(", "));
+    }
+    if let Some(date) = a.date {
+        meta.push(dates::display(date));
+    }
+    meta.extend(a.source.clone());
+    meta.push(a.id.clone());
+    p.paint(w, META, &meta.join(" · "))?;
+    writeln!(w)?;
+    let mut more = vec![format!("section {}", a.section)];
+    for (name, list) in [
+        ("topics", &a.topics),
+        ("places", &a.places),
+        ("people", &a.people),
+        ("orgs", &a.orgs),
+    ] {
+        if !list.is_empty() {
+            more.push(format!("{name} {}", list.join(", ")));
+        }
+    }
+    more.extend(a.language.as_ref().map(|l| format!("language {l}")));
+    more.push(format!("{} words", thousands(a.word_count)));
+    more.extend(a.url.clone());
+    p.paint(w, DIM, &more.join(" · "))?;
+    writeln!(w, "\n")?;
+    for para in &s.paragraphs {
+        write!(w, "[{}] ", para.number)?;
+        let (start, end) = (para.offset, para.offset + para.text.len());
+        let mut at = start;
+        for &(ms, me) in s
+            .matches
+            .iter()
+            .filter(|&&(ms, me)| ms >= start && me <= end)
+        {
+            w.write_all(&s.body.as_bytes()[at..ms])?;
+            if color {
+                p.paint(w, MATCH, &s.body[ms..me])?;
+            } else {
+                write!(w, "[[{}]]", &s.body[ms..me])?;
+            }
+            at = me;
+        }
+        w.write_all(&s.body.as_bytes()[at..end])?;
+        writeln!(w, "\n")?;
+    }
+    if !s.matches.is_empty() {
+        p.paint(
+            w,
+            DIM,
+            &format!(
+                "{} {}",
+                thousands(s.matches.len() as u64),
+                if s.matches.len() == 1 {
+                    "match"
+                } else {
+                    "matches"
+                }
+            ),
+        )?;
+        writeln!(w)?;
+    }
+    Ok(())
 }
 
 /// One hit as text (for `--all`, which writes hits as they come).

@@ -39,6 +39,9 @@ pub enum Pattern {
         term: String,
         distance: u32,
     },
+    /// A pattern of the exact field, matched against the words as written (lower-cased and
+    /// folded, neither stemmed nor stripped of stop words).
+    Exact(Box<Pattern>),
 }
 
 impl Pattern {
@@ -49,6 +52,7 @@ impl Pattern {
                 std::slice::from_ref(t)
             }
             Pattern::Phrase { terms, .. } => terms,
+            Pattern::Exact(inner) => inner.terms(),
         }
     }
 
@@ -60,7 +64,7 @@ impl Pattern {
             Pattern::Fuzzy { term, distance } => {
                 strsim::damerau_levenshtein(term, text) <= *distance as usize
             }
-            Pattern::Phrase { .. } => false,
+            Pattern::Phrase { .. } | Pattern::Exact(_) => false,
         }
     }
 }
@@ -109,18 +113,27 @@ pub struct PassageFinder {
 impl PassageFinder {
     /// `term_weight` gives the weight of an analysed term (say its IDF); unknown terms weigh 1.
     pub fn new(patterns: Vec<Pattern>, term_weight: &HashMap<String, f32>) -> PassageFinder {
+        PassageFinder::with_analyzer(patterns, term_weight, analyzer::index_analyzer())
+    }
+
+    /// A finder for an index analysed with `analyzer` (the patterns are in its terms).
+    pub fn with_analyzer(
+        patterns: Vec<Pattern>,
+        term_weight: &HashMap<String, f32>,
+        analyzer: TextAnalyzer,
+    ) -> PassageFinder {
         let weight = |t: &String| term_weight.get(t).copied().unwrap_or(1.0);
         let weights = patterns
             .iter()
             .map(|p| match p {
                 Pattern::Term(t) => weight(t),
                 // Rarity of a prefix or a fuzzy word's variants is not known: an average weight.
-                Pattern::Prefix(_) | Pattern::Fuzzy { .. } => 2.0,
+                Pattern::Prefix(_) | Pattern::Fuzzy { .. } | Pattern::Exact(_) => 2.0,
                 Pattern::Phrase { terms, .. } => 1.5 * terms.iter().map(weight).sum::<f32>(),
             })
             .collect();
         PassageFinder {
-            analyzer: analyzer::index_analyzer(),
+            analyzer,
             patterns,
             weights,
         }
@@ -132,8 +145,7 @@ impl PassageFinder {
         if n == 0 || body.trim().is_empty() {
             return Vec::new();
         }
-        let tokens = analyzer::tokens(&mut self.analyzer, body);
-        let matches = self.find_matches(&tokens);
+        let matches = self.matches_in(body);
         let sentences = sentences(body);
         let mut windows = windows(body, &sentences, &matches);
         for w in &mut windows {
@@ -177,8 +189,39 @@ impl PassageFinder {
             .collect()
     }
 
+    /// Every place in `text` the query matches, as sorted, non-overlapping byte ranges (for
+    /// `lede show`, which marks them all).
+    pub fn highlights(&mut self, text: &str) -> Vec<(usize, usize)> {
+        spans(&self.matches_in(text))
+    }
+
+    /// Every match of the patterns in `text`: the analysed words for most patterns, the words
+    /// as written for exact ones.
+    fn matches_in(&mut self, text: &str) -> Vec<Match> {
+        let tokens = analyzer::tokens(&mut self.analyzer, text);
+        let mut matches = self.find_matches(&tokens, &self.patterns);
+        if self.patterns.iter().any(|p| matches!(p, Pattern::Exact(_))) {
+            let exact = analyzer::tokens(&mut analyzer::exact_analyzer(true), text);
+            let inner: Vec<Pattern> = self
+                .patterns
+                .iter()
+                .map(|p| match p {
+                    Pattern::Exact(inner) => (**inner).clone(),
+                    // only the exact patterns run on these tokens
+                    _ => Pattern::Phrase {
+                        terms: Vec::new(),
+                        slop: 0,
+                    },
+                })
+                .collect();
+            matches.extend(self.find_matches(&exact, &inner));
+            matches.sort_by_key(|m| (m.start, m.end));
+        }
+        matches
+    }
+
     /// Every place a pattern matches, in text order.
-    fn find_matches(&self, tokens: &[Token]) -> Vec<Match> {
+    fn find_matches(&self, tokens: &[Token], patterns: &[Pattern]) -> Vec<Match> {
         // Tokens by position (a joined compound shares its first part's position).
         let positions = tokens.last().map_or(0, |t| t.position + 1);
         let mut at: Vec<Vec<usize>> = vec![Vec::new(); positions];
@@ -186,8 +229,10 @@ impl PassageFinder {
             at[t.position].push(i);
         }
         let mut matches = Vec::new();
-        for (p, pattern) in self.patterns.iter().enumerate() {
+        for (p, pattern) in patterns.iter().enumerate() {
             match pattern {
+                Pattern::Exact(_) => {}
+                Pattern::Phrase { terms, .. } if terms.is_empty() => {}
                 Pattern::Term(_) | Pattern::Prefix(_) | Pattern::Fuzzy { .. } => {
                     matches.extend(tokens.iter().filter(|t| pattern.matches(&t.text)).map(|t| {
                         Match {

@@ -110,6 +110,7 @@ pub fn parse(
     combine: Combine,
     analysis: Analysis,
     ranking: &Ranking,
+    exact: bool,
 ) -> Result<ParsedQuery, QueryError> {
     let error = |message: String, column: Option<usize>| QueryError {
         query: text.to_string(),
@@ -132,11 +133,12 @@ pub fn parse(
             return Err(error(message, column));
         }
     };
-    let mut parser = QueryParser::new(
-        schema.clone(),
-        vec![fields.title, fields.body],
-        analysis.query_tokenizers(),
-    );
+    let defaults = if exact {
+        vec![fields.exact]
+    } else {
+        vec![fields.title, fields.body]
+    };
+    let mut parser = QueryParser::new(schema.clone(), defaults, analysis.query_tokenizers());
     if combine != Combine::Any {
         parser.set_conjunction_by_default();
     }
@@ -153,6 +155,7 @@ pub fn parse(
             Combine::Any => Occur::Should,
         },
         title_boost: ranking.title_boost,
+        exact,
         coordination: if combine == Combine::Any {
             ranking.coordination
         } else {
@@ -160,7 +163,7 @@ pub fn parse(
         },
     };
     let mut patterns = Vec::new();
-    collect_patterns(&ast, &mut builder.analyzer, &mut patterns);
+    collect_patterns(&ast, &mut builder.analyzer, exact, &mut patterns);
     let words = plain_words(&ast, &mut builder.analyzer);
     let implicit = implicit_clauses(&ast);
     let query = match builder.build(&ast) {
@@ -208,6 +211,128 @@ pub fn parse(
         patterns,
         implicit_clauses: implicit,
     })
+}
+
+/// How a query was read (`--explain-query`): its tree after the repairs, and the terms each
+/// word becomes in each field it searches.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Reading {
+    /// The tree, in tantivy's notation: `+` required, `-` excluded, `?` optional.
+    pub tree: String,
+    pub words: Vec<WordReading>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WordReading {
+    /// The word, phrase or value as written.
+    pub text: String,
+    /// The fields it searches (title and body when none is named).
+    pub fields: Vec<String>,
+    /// The terms it becomes in them, in index form.
+    pub terms: Vec<String>,
+    /// For a hyphenated word: the other spellings searched (`"anti satellite"`, `antisatellite`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub spellings: Vec<String>,
+    /// `prefix`, `fuzzy N`, `phrase`, `phrase within N`, or `word`.
+    pub kind: String,
+}
+
+/// Reads `text` as [`parse`] does and tells how.
+pub fn reading(text: &str, analysis: Analysis) -> Result<Reading, QueryError> {
+    let error = |message: String, column: Option<usize>| QueryError {
+        query: text.to_string(),
+        message,
+        column,
+    };
+    check_operators(text).map_err(|(message, column)| error(message, Some(column)))?;
+    let repaired = repair(text).map_err(|(message, column)| error(message, Some(column)))?;
+    let ast = query_grammar::parse_query(&repaired.text)
+        .map_err(|_| error("operators are used wrongly".into(), None))?;
+    let mut analyzer = analysis.query();
+    let mut words = Vec::new();
+    describe_leaves(&ast, &mut analyzer, &mut words);
+    Ok(Reading {
+        tree: format!("{ast:?}"),
+        words,
+        notes: repaired.notes,
+    })
+}
+
+fn describe_leaves(ast: &UserInputAst, analyzer: &mut TextAnalyzer, out: &mut Vec<WordReading>) {
+    match ast {
+        UserInputAst::Clause(clauses) => {
+            for (_, sub) in clauses {
+                describe_leaves(sub, analyzer, out);
+            }
+        }
+        UserInputAst::Boost(sub, _) => describe_leaves(sub, analyzer, out),
+        UserInputAst::Leaf(leaf) => {
+            let Some(lit) = (match leaf.as_ref() {
+                UserInputLeaf::Literal(lit) => Some(lit),
+                _ => None,
+            }) else {
+                out.push(WordReading {
+                    text: format!("{leaf:?}"),
+                    fields: Vec::new(),
+                    terms: Vec::new(),
+                    spellings: Vec::new(),
+                    kind: "range or set".into(),
+                });
+                return;
+            };
+            let fields = match &lit.field_name {
+                Some(f) => vec![f.clone()],
+                None => vec!["title".into(), "body".into()],
+            };
+            let metadata = lit
+                .field_name
+                .as_deref()
+                .is_some_and(|f| !matches!(f, "title" | "body"));
+            let (word, kind) = if lit.delimiter != Delimiter::None {
+                let kind = if lit.slop > 0 {
+                    format!("phrase within {}", lit.slop)
+                } else {
+                    "phrase".into()
+                };
+                (lit.phrase.as_str(), kind)
+            } else if let Some(stem) = lit.phrase.strip_suffix('*') {
+                (stem, "prefix".into())
+            } else if let Some((w, n)) = fuzzy_suffix(&lit.phrase) {
+                (w, format!("fuzzy {n}"))
+            } else {
+                (lit.phrase.as_str(), "word".into())
+            };
+            let terms = if metadata {
+                let mut keyword = analyzer::keyword_analyzer();
+                analyzer::tokens(&mut keyword, word)
+                    .into_iter()
+                    .map(|t| t.text)
+                    .collect()
+            } else if kind == "prefix" {
+                let mut plain = analyzer::prefix_analyzer();
+                analyzer::tokens(&mut plain, word)
+                    .into_iter()
+                    .map(|t| format!("{}*", t.text))
+                    .collect()
+            } else {
+                analyzer::tokens(analyzer, word)
+                    .into_iter()
+                    .map(|t| t.text)
+                    .collect()
+            };
+            let spellings = spellings(lit)
+                .map(|(spaced, joined)| vec![format!("\"{}\"", spaced.phrase), joined.phrase])
+                .unwrap_or_default();
+            out.push(WordReading {
+                text: lit.phrase.clone(),
+                fields,
+                terms,
+                spellings,
+                kind,
+            });
+        }
+    }
 }
 
 /// How many words (or phrases) of the query only spaces join, so that `Combine` decides how
@@ -274,6 +399,8 @@ struct Builder {
     fields: Fields,
     default_occur: Occur,
     title_boost: f32,
+    /// Words without a field search the exact field (`--exact`).
+    exact: bool,
     /// Any-word queries: a constant bonus per clause an article matches.
     coordination: f32,
 }
@@ -434,6 +561,8 @@ impl Builder {
         match lit.field_name.as_deref() {
             Some("title") => vec![(self.fields.title, 1.0)],
             Some("body") => vec![(self.fields.body, 1.0)],
+            Some("exact") => vec![(self.fields.exact, 1.0)],
+            None if self.exact => vec![(self.fields.exact, 1.0)],
             _ => vec![
                 (self.fields.title, self.title_boost),
                 (self.fields.body, 1.0),
@@ -499,7 +628,13 @@ impl Builder {
                 lit.phrase
             ));
         }
-        let tokens = analyzer::tokens(&mut self.analyzer, word);
+        let exact =
+            lit.field_name.as_deref() == Some("exact") || (lit.field_name.is_none() && self.exact);
+        let tokens = if exact {
+            analyzer::tokens(&mut analyzer::exact_analyzer(false), word)
+        } else {
+            analyzer::tokens(&mut self.analyzer, word)
+        };
         let [token] = tokens.as_slice() else {
             return Err(format!("'{}': fuzzy matching takes one word", lit.phrase));
         };
@@ -682,7 +817,7 @@ fn fuzzy_suffix(phrase: &str) -> Option<(&str, u32)> {
 fn is_text_field(lit: &UserInputLiteral) -> bool {
     lit.field_name
         .as_deref()
-        .is_none_or(|f| f == "title" || f == "body")
+        .is_none_or(|f| f == "title" || f == "body" || f == "exact")
 }
 
 /// The literal in a leaf, if it is one.
@@ -992,7 +1127,12 @@ fn is_compound(word: &str) -> bool {
 
 /// The terms and phrases of the query that can match body text, analysed as the index is;
 /// excluded parts (NOT, -) and parts on other fields are left out.
-fn collect_patterns(ast: &UserInputAst, analyzer: &mut TextAnalyzer, out: &mut Vec<Pattern>) {
+fn collect_patterns(
+    ast: &UserInputAst,
+    analyzer: &mut TextAnalyzer,
+    exact: bool,
+    out: &mut Vec<Pattern>,
+) {
     match ast {
         UserInputAst::Clause(clauses) => {
             let mut i = 0;
@@ -1002,29 +1142,48 @@ fn collect_patterns(ast: &UserInputAst, analyzer: &mut TextAnalyzer, out: &mut V
                 let other = clauses.get(i + 2).and_then(|(_, b)| literal(b));
                 if let (Some((within, ordered)), Some(a), Some(b)) = (near, literal(sub), other) {
                     if *occur != Some(Occur::MustNot) {
-                        near_patterns(a, b, within, ordered, analyzer, out);
+                        near_patterns(a, b, within, ordered, analyzer, exact, out);
                     }
                     i += 3;
                     continue;
                 }
                 if *occur != Some(Occur::MustNot) {
-                    collect_patterns(sub, analyzer, out);
+                    collect_patterns(sub, analyzer, exact, out);
                 }
                 i += 1;
             }
         }
-        UserInputAst::Boost(sub, _) => collect_patterns(sub, analyzer, out),
+        UserInputAst::Boost(sub, _) => collect_patterns(sub, analyzer, exact, out),
         UserInputAst::Leaf(leaf) => {
             if let UserInputLeaf::Literal(lit) = leaf.as_ref() {
                 match spellings(lit) {
                     Some((spaced, joined)) => {
-                        literal_pattern(&spaced, analyzer, out);
-                        literal_pattern(&joined, analyzer, out);
+                        literal_pattern(&spaced, analyzer, exact, out);
+                        literal_pattern(&joined, analyzer, exact, out);
                     }
-                    None => literal_pattern(lit, analyzer, out),
+                    None => literal_pattern(lit, analyzer, exact, out),
                 }
             }
         }
+    }
+}
+
+/// A pattern of the exact field: the literal read as an exact word, phrase, prefix or fuzzy
+/// word, matched against the words as written.
+fn exact_pattern(lit: &UserInputLiteral, out: &mut Vec<Pattern>) {
+    let plain = UserInputLiteral {
+        field_name: None,
+        ..lit.clone()
+    };
+    let mut inner = Vec::new();
+    literal_pattern(
+        &plain,
+        &mut analyzer::exact_analyzer(false),
+        false,
+        &mut inner,
+    );
+    for p in inner {
+        push(out, Pattern::Exact(Box::new(p)));
     }
 }
 
@@ -1040,8 +1199,23 @@ fn near_patterns(
     within: u32,
     ordered: bool,
     analyzer: &mut TextAnalyzer,
+    exact: bool,
     out: &mut Vec<Pattern>,
 ) {
+    if exact {
+        let mut inner = Vec::new();
+        near_patterns(
+            a,
+            b,
+            within,
+            ordered,
+            &mut analyzer::exact_analyzer(false),
+            false,
+            &mut inner,
+        );
+        out.extend(inner.into_iter().map(|p| Pattern::Exact(Box::new(p))));
+        return;
+    }
     let one = |analyzer: &mut TextAnalyzer, lit: &UserInputLiteral| {
         analyzer::tokens(analyzer, &lit.phrase)
             .into_iter()
@@ -1070,9 +1244,18 @@ fn near_patterns(
     }
 }
 
-fn literal_pattern(lit: &UserInputLiteral, analyzer: &mut TextAnalyzer, out: &mut Vec<Pattern>) {
-    if lit.field_name.as_deref().is_some_and(|f| f != "body") {
-        return;
+fn literal_pattern(
+    lit: &UserInputLiteral,
+    analyzer: &mut TextAnalyzer,
+    exact: bool,
+    out: &mut Vec<Pattern>,
+) {
+    match lit.field_name.as_deref() {
+        // Exact words are found among the body's words as written (lower-cased and folded).
+        Some("exact") => return exact_pattern(lit, out),
+        None if exact => return exact_pattern(lit, out),
+        Some(f) if f != "body" => return,
+        _ => {}
     }
     if lit.delimiter == Delimiter::None {
         if let Some(stem) = lit.phrase.strip_suffix('*') {
@@ -1189,7 +1372,7 @@ mod tests {
             r.notes,
             [
                 "read the unmatched '\"' at column 20 as part of the text",
-                "read \"media:\" as a word: 'media' is not a field (fields: title, body, author, source, section, topic, place, person, org, language, format, date)",
+                "read \"media:\" as a word: 'media' is not a field (fields: title, body, exact, author, source, section, topic, place, person, org, language, format, date)",
                 "read the apostrophe in \"Russia's\" as part of the word",
             ]
         );
@@ -1224,7 +1407,7 @@ mod tests {
         let ast = query_grammar::parse_query("anti-satellite -launch title:orbit \"space force\"")
             .unwrap();
         let mut out = Vec::new();
-        collect_patterns(&ast, &mut analyzer::query_analyzer(), &mut out);
+        collect_patterns(&ast, &mut analyzer::query_analyzer(), false, &mut out);
         assert_eq!(
             out,
             [

@@ -10,12 +10,12 @@ use tantivy::schema::{
 };
 use tantivy::{DateTime, TantivyDocument};
 
-use crate::analyzer::{KEYWORD_ANALYZER, NEWS_ANALYZER};
+use crate::analyzer::{EXACT_ANALYZER, KEYWORD_ANALYZER, NEWS_ANALYZER};
 use crate::article::{ARTICLE_FORMATS, Article};
 use crate::facets::FacetField;
 
 /// Bumped whenever the schema or the analysis changes in a way an old index cannot serve.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -38,6 +38,8 @@ pub struct Fields {
     pub format: Field,
     pub file_size: Field,
     pub file_mtime: Field,
+    /// Title and body again, neither stemmed nor stripped of stop words (`exact:`).
+    pub exact: Field,
 }
 
 /// The size and modification time of the file an article came from, as the walk saw them.
@@ -49,8 +51,8 @@ pub struct FileStamp {
 
 /// Names a user may write before a colon in a query (`title:satellite`).
 pub const QUERY_FIELDS: &[&str] = &[
-    "title", "body", "author", "source", "section", "topic", "place", "person", "org", "language",
-    "format", "date",
+    "title", "body", "exact", "author", "source", "section", "topic", "place", "person", "org",
+    "language", "format", "date",
 ];
 
 /// Builds the schema of a new index.
@@ -77,6 +79,14 @@ pub fn build() -> Schema {
     sb.add_text_field("path", keyword_raw());
     sb.add_text_field("title", news.clone());
     sb.add_text_field("body", news);
+    sb.add_text_field(
+        "exact",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(EXACT_ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        ),
+    );
     sb.add_text_field("author", keyword.clone());
     sb.add_date_field("date", INDEXED | STORED | FAST);
     sb.add_text_field("source", keyword.clone());
@@ -139,6 +149,7 @@ impl Fields {
             format: f("format")?,
             file_size: f("file_size")?,
             file_mtime: f("file_mtime")?,
+            exact: f("exact")?,
         })
     }
 
@@ -149,6 +160,8 @@ impl Fields {
         doc.add_text(self.path, &a.path);
         doc.add_text(self.title, &a.title);
         doc.add_text(self.body, &a.body);
+        doc.add_text(self.exact, &a.title);
+        doc.add_text(self.exact, &a.body);
         let many = [
             (self.author, &a.authors),
             (self.topic, &a.topics),

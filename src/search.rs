@@ -45,6 +45,8 @@ pub struct SearchRequest {
     /// Which articles to look among.
     pub scope: Scope,
     pub sort: Sort,
+    /// Words without a field search the exact field: as written, not stemmed (`--exact`).
+    pub exact: bool,
 }
 
 /// Which articles a search looks among: metadata filters and a span of dates.
@@ -90,6 +92,7 @@ impl Default for SearchRequest {
             facets: Vec::new(),
             scope: Scope::default(),
             sort: Sort::Relevance,
+            exact: false,
         }
     }
 }
@@ -197,8 +200,13 @@ impl Engine {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let started = Instant::now();
         let fields = &self.store.fields;
-        let (parsed, mode) =
-            self.parse_for(&req.query, req.combine, &req.scope, req.offset + req.limit)?;
+        let (parsed, mode) = self.parse_for(
+            &req.query,
+            req.combine,
+            &req.scope,
+            req.exact,
+            req.offset + req.limit,
+        )?;
         let searcher = self.reader.searcher();
         let first = self.first_pass(&searcher, parsed.query.as_ref(), req)?;
         let total = first.total;
@@ -224,7 +232,8 @@ impl Engine {
         };
 
         let weights = term_weights(&searcher, fields.body, &parsed.patterns);
-        let mut finder = PassageFinder::new(parsed.patterns, &weights);
+        let mut finder =
+            PassageFinder::with_analyzer(parsed.patterns, &weights, self.analysis.index());
         let scored = req.sort == Sort::Relevance;
         let hits = page
             .into_iter()
@@ -263,10 +272,11 @@ impl Engine {
     ) -> Result<usize> {
         let err = |e| Error::index(&self.dir, e);
         let fields = &self.store.fields;
-        let (parsed, _) = self.parse_auto(&req.query, req.combine, &req.scope)?;
+        let (parsed, _) = self.parse_auto(&req.query, req.combine, &req.scope, req.exact)?;
         let searcher = self.reader.searcher();
         let weights = term_weights(&searcher, fields.body, &parsed.patterns);
-        let mut finder = PassageFinder::new(parsed.patterns, &weights);
+        let mut finder =
+            PassageFinder::with_analyzer(parsed.patterns, &weights, self.analysis.index());
         let mut matches: Vec<(Option<f32>, DocAddress)> = Vec::new();
         if req.sort == Sort::Relevance {
             let weight = parsed
@@ -309,6 +319,102 @@ impl Engine {
         Ok(total)
     }
 
+    /// The article with this id, or else this path (its first article, for files of many).
+    fn find(&self, searcher: &Searcher, key: &str) -> Result<DocAddress> {
+        let err = |e| Error::index(&self.dir, e);
+        let fields = &self.store.fields;
+        let find = |field| -> Result<Option<DocAddress>> {
+            let q = TermQuery::new(Term::from_field_text(field, key), IndexRecordOption::Basic);
+            let mut top = searcher
+                .search(
+                    &q,
+                    &Dated {
+                        field: self
+                            .store
+                            .index
+                            .schema()
+                            .get_field_name(fields.date)
+                            .to_string(),
+                    },
+                )
+                .map_err(err)?;
+            top.sort_by_key(|(_, addr)| *addr);
+            Ok(top.first().map(|(_, addr)| *addr))
+        };
+        match find(fields.id)? {
+            Some(addr) => Ok(addr),
+            None => find(fields.path)?.ok_or_else(|| Error::NotFound(key.to_string())),
+        }
+    }
+
+    /// A whole article, with every match of `query` in its body (for `lede show`).
+    pub fn show(&self, key: &str, query: Option<&str>) -> Result<Shown> {
+        let err = |e| Error::index(&self.dir, e);
+        let searcher = self.reader.searcher();
+        let addr = self.find(&searcher, key)?;
+        let doc: TantivyDocument = searcher.doc(addr).map_err(err)?;
+        let fields = &self.store.fields;
+        let mut finder = PassageFinder::new(Vec::new(), &HashMap::new());
+        let hit = hit(fields, 1, None, &doc, &mut finder, 0);
+        let body = fields.article(&doc).body;
+        let (matches, notes) = match query {
+            Some(q) => {
+                let parsed = self.parse(q, Combine::Any, &Scope::default(), false)?;
+                let mut finder = PassageFinder::with_analyzer(
+                    parsed.patterns,
+                    &HashMap::new(),
+                    self.analysis.index(),
+                );
+                (finder.highlights(&body), parsed.notes)
+            }
+            None => (Vec::new(), Vec::new()),
+        };
+        let mut paragraphs = Vec::new();
+        let mut offset = 0;
+        for part in body.split("\n\n") {
+            let lead = part.len() - part.trim_start().len();
+            let text = part.trim();
+            if !text.is_empty() {
+                paragraphs.push(Paragraph {
+                    number: paragraphs.len() + 1,
+                    offset: offset + lead,
+                    text: text.to_string(),
+                });
+            }
+            offset += part.len() + 2;
+        }
+        Ok(Shown {
+            lede_json: JSON_VERSION,
+            article: hit,
+            body,
+            paragraphs,
+            matches,
+            notes,
+        })
+    }
+
+    /// Why each of these hits scored as it did: tantivy's explanation, as a tree.
+    pub fn explain(&self, req: &SearchRequest, hits: &[Hit]) -> Result<Vec<Explained>> {
+        let err = |e| Error::index(&self.dir, e);
+        let searcher = self.reader.searcher();
+        let (parsed, _) = self.parse_for(
+            &req.query,
+            req.combine,
+            &req.scope,
+            req.exact,
+            req.offset + req.limit,
+        )?;
+        hits.iter()
+            .map(|h| {
+                let addr = self.find(&searcher, &h.id)?;
+                let e = parsed.query.explain(&searcher, addr).map_err(err)?;
+                let value =
+                    serde_json::to_value(&e).map_err(|e| Error::Aggregation(e.to_string()))?;
+                Ok(Explained::from_json(&value, &self.store.index.schema()))
+            })
+            .collect()
+    }
+
     /// The articles most like the one with this id or path (tantivy's MoreLikeThis over its
     /// title and body), best first, the article itself left out.
     pub fn similar(&self, key: &str, limit: usize, passages: usize) -> Result<SearchResults> {
@@ -316,17 +422,7 @@ impl Engine {
         let err = |e| Error::index(&self.dir, e);
         let fields = &self.store.fields;
         let searcher = self.reader.searcher();
-        let find = |field| -> Result<Option<DocAddress>> {
-            let q = TermQuery::new(Term::from_field_text(field, key), IndexRecordOption::Basic);
-            let top = searcher
-                .search(&q, &TopDocs::with_limit(1).order_by_score())
-                .map_err(err)?;
-            Ok(top.first().map(|(_, addr)| *addr))
-        };
-        let addr = match find(fields.id)? {
-            Some(addr) => addr,
-            None => find(fields.path)?.ok_or_else(|| Error::NotFound(key.to_string()))?,
-        };
+        let addr = self.find(&searcher, key)?;
         let doc: TantivyDocument = searcher.doc(addr).map_err(err)?;
         let values = |field| -> Vec<OwnedValue> {
             doc.get_all(field)
@@ -384,7 +480,7 @@ impl Engine {
                     e.column()
                 ))
             })?;
-        let parsed = self.parse(&req.query, req.combine, &req.scope)?;
+        let (parsed, _) = self.parse_auto(&req.query, req.combine, &req.scope, req.exact)?;
         let collector =
             tantivy::aggregation::AggregationCollector::from_aggs(aggs, Default::default());
         let result = self
@@ -397,11 +493,24 @@ impl Engine {
 
     /// The query for `text` within `scope`: the filters and dates narrow the matches without
     /// changing their scores.
-    pub fn parse(&self, text: &str, combine: Combine, scope: &Scope) -> Result<query::ParsedQuery> {
+    pub fn parse(
+        &self,
+        text: &str,
+        combine: Combine,
+        scope: &Scope,
+        exact: bool,
+    ) -> Result<query::ParsedQuery> {
         let fields = &self.store.fields;
         let schema = self.store.index.schema();
-        let mut parsed =
-            query::parse(text, &schema, fields, combine, self.analysis, &self.ranking)?;
+        let mut parsed = query::parse(
+            text,
+            &schema,
+            fields,
+            combine,
+            self.analysis,
+            &self.ranking,
+            exact,
+        )?;
         parsed.query = query::scoped(parsed.query, scope, fields);
         Ok(parsed)
     }
@@ -414,8 +523,9 @@ impl Engine {
         text: &str,
         combine: Combine,
         scope: &Scope,
+        exact: bool,
     ) -> Result<(query::ParsedQuery, Combine)> {
-        self.parse_for(text, combine, scope, 0)
+        self.parse_for(text, combine, scope, exact, 0)
     }
 
     /// Like [`Engine::parse_auto`], for a page that shows `wanted` hits: every word is required
@@ -425,9 +535,10 @@ impl Engine {
         text: &str,
         combine: Combine,
         scope: &Scope,
+        exact: bool,
         wanted: usize,
     ) -> Result<(query::ParsedQuery, Combine)> {
-        let parsed = self.parse(text, combine, scope)?;
+        let parsed = self.parse(text, combine, scope, exact)?;
         if combine != Combine::Auto
             || parsed.implicit_clauses < 2
             || parsed.matches_nothing
@@ -448,7 +559,7 @@ impl Engine {
         if all >= self.ranking.min_all_hits.max(wanted) {
             return Ok((parsed, Combine::All));
         }
-        let mut any = self.parse(text, Combine::Any, scope)?;
+        let mut any = self.parse(text, Combine::Any, scope, exact)?;
         any.notes.push(format!(
             "{} of the {} words: showing articles with any of them, those with more first",
             match all {
@@ -639,6 +750,151 @@ struct FirstPass {
     /// Every match with its date, for a sort by date.
     dated: Option<Vec<(Option<i64>, DocAddress)>>,
 }
+/// An article shown whole.
+#[derive(Debug, Clone, Serialize)]
+pub struct Shown {
+    pub lede_json: u32,
+    /// Its metadata (no passages).
+    pub article: Hit,
+    pub body: String,
+    /// Paragraphs of the body, numbered from 1, with their byte offsets in it.
+    pub paragraphs: Vec<Paragraph>,
+    /// Byte ranges of the body where the query matches.
+    pub matches: Vec<(usize, usize)>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Paragraph {
+    pub number: usize,
+    pub offset: usize,
+    pub text: String,
+}
+
+/// A score, what it is, and what it is made of.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explained {
+    pub value: f32,
+    pub description: String,
+    pub details: Vec<Explained>,
+}
+
+impl Explained {
+    /// tantivy's explanation (as JSON), made readable: a term's BM25 factors on one line with
+    /// its field and text, and wrappers of a single part left out.
+    fn from_json(v: &serde_json::Value, schema: &tantivy::schema::Schema) -> Explained {
+        let value = v["value"].as_f64().unwrap_or(0.0) as f32;
+        let description = v["description"].as_str().unwrap_or("").to_string();
+        let context: Vec<String> = v["context"]
+            .as_array()
+            .map(|c| {
+                c.iter()
+                    .filter_map(|s| s.as_str())
+                    .map(|s| readable_terms(s.trim_start_matches("Term="), schema))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let details: Vec<&serde_json::Value> = v["details"]
+            .as_array()
+            .map(|d| d.iter().collect())
+            .unwrap_or_default();
+        if description.starts_with("TermQuery") {
+            // (K1+1) x idf x tf: say which term, how often, how rare, in how long a field.
+            let find = |prefix: &str| {
+                details
+                    .iter()
+                    .find(|d| {
+                        d["description"]
+                            .as_str()
+                            .is_some_and(|s| s.starts_with(prefix))
+                    })
+                    .copied()
+            };
+            let idf = find("idf").and_then(|d| d["value"].as_f64()).unwrap_or(0.0);
+            let tf = find("freq / ");
+            let part = |name: &str| {
+                tf.and_then(|t| t["details"].as_array())
+                    .and_then(|d| {
+                        d.iter().find(|x| {
+                            x["description"]
+                                .as_str()
+                                .is_some_and(|s| s.starts_with(name))
+                        })
+                    })
+                    .and_then(|x| x["value"].as_f64())
+                    .unwrap_or(0.0)
+            };
+            let term = if context.is_empty() {
+                "term".to_string()
+            } else {
+                context.join(", ")
+            };
+            return Explained {
+                value,
+                description: format!(
+                    "{term}: BM25 with {} occurrence(s), idf {idf:.2}, field length {} (average {:.1})",
+                    part("freq,"),
+                    part("dl,"),
+                    part("avgdl,")
+                ),
+                details: Vec::new(),
+            };
+        }
+        let mut children: Vec<Explained> = details
+            .iter()
+            .map(|d| Explained::from_json(d, schema))
+            .collect();
+        if children.len() == 1 && description == "Phrase Scorer" {
+            let mut phrase = children.remove(0);
+            phrase.description = phrase.description.replacen("term:", "phrase:", 1);
+            return phrase;
+        }
+        if children.len() == 1 && description.contains("sum of") {
+            return children.remove(0);
+        }
+        let description = description.replace("BooleanClause. sum of", "sum of");
+        let description = match (description.as_str(), context.is_empty()) {
+            (d, true) => d
+                .trim_end_matches(" ...")
+                .trim_end_matches("...")
+                .to_string(),
+            (d, false) => format!("{} [{}]", d.trim_end_matches(" ..."), context.join(", ")),
+        };
+        Explained {
+            value,
+            description,
+            details: children,
+        }
+    }
+}
+
+/// tantivy writes a term as `Term(field=3, type=Str, "satellit")`: name the field instead.
+fn readable_terms(text: &str, schema: &tantivy::schema::Schema) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("Term(field=") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + "Term(field=".len()..];
+        let Some(end) = after.find(')') else {
+            out.push_str(&rest[at..]);
+            return out;
+        };
+        let inner = &after[..end];
+        let id: Option<u32> = inner.split(',').next().and_then(|n| n.trim().parse().ok());
+        let value = inner.rsplit(", ").next().unwrap_or("").trim_matches('"');
+        match id {
+            Some(id) => {
+                let name = schema.get_field_name(tantivy::schema::Field::from_field_id(id));
+                out.push_str(&format!("{name}:{value}"));
+            }
+            None => out.push_str(&rest[at..at + "Term(field=".len() + end + 1]),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A hit for a stored document, with its passages.
 fn hit(
     fields: &crate::schema::Fields,

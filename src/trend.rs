@@ -161,7 +161,7 @@ impl Engine {
         let mut notes = Vec::new();
         let mut counted = Vec::new();
         for q in &req.queries {
-            let (parsed, _) = self.parse_auto(&q.query, req.combine, &req.scope)?;
+            let (parsed, _) = self.parse_auto(&q.query, req.combine, &req.scope, false)?;
             notes.extend(parsed.notes.iter().map(|n| format!("{}: {n}", q.label)));
             let counts = searcher
                 .search(parsed.query.as_ref(), &collector(req.split))
@@ -169,7 +169,7 @@ impl Engine {
             counted.push((q, counts));
         }
         let all = if req.normalize {
-            let parsed = self.parse("*", Combine::All, &req.scope)?;
+            let parsed = self.parse("*", Combine::All, &req.scope, false)?;
             Some(
                 searcher
                     .search(parsed.query.as_ref(), &collector(None))

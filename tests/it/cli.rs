@@ -127,7 +127,7 @@ fn pasted_headlines_are_read_as_words_with_a_note() {
         err,
         "lede: note: read the apostrophe in \"Ministry's\" as part of the word\n\
          lede: note: read \"denies:\" as a word: 'denies' is not a field (fields: title, body, \
-         author, source, section, topic, place, person, org, language, format, date)\n\
+         exact, author, source, section, topic, place, person, org, language, format, date)\n\
          lede: note: only 1 article has all of the 3 words: showing articles with any of them, \
          those with more first\n"
     );
