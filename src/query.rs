@@ -537,7 +537,21 @@ impl Builder {
         lit: &UserInputLiteral,
         leaf: &UserInputLeaf,
     ) -> Result<Option<Clause>, String> {
-        if analyzer::tokens(&mut self.analyzer, &lit.phrase).is_empty() {
+        // Words that analyse to nothing (stop words, punctuation) neither require nor exclude;
+        // the exact field keeps stop words, and metadata values are taken whole.
+        let empty = match lit.field_name.as_deref() {
+            Some("exact") => {
+                analyzer::tokens(&mut analyzer::exact_analyzer(false), &lit.phrase).is_empty()
+            }
+            None if self.exact => {
+                analyzer::tokens(&mut analyzer::exact_analyzer(false), &lit.phrase).is_empty()
+            }
+            None | Some("title" | "body") => {
+                analyzer::tokens(&mut self.analyzer, &lit.phrase).is_empty()
+            }
+            Some(_) => lit.phrase.trim().is_empty(),
+        };
+        if empty {
             return Ok(None);
         }
         if let Some((spaced, joined)) = spellings(lit) {

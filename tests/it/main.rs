@@ -10,4 +10,5 @@ mod incremental;
 mod library;
 mod messy;
 mod queries;
+mod relevance;
 mod scripting;
