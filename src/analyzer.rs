@@ -279,12 +279,16 @@ impl NewsTokenStream<'_> {
         self.token.offset_to = to;
         self.token.position_length = position_length;
         self.token.text.clear();
-        // A part of a chain, or a whole word: its letters without apostrophes or hyphens.
-        self.token.text.extend(
-            text[from..to]
-                .chars()
-                .filter(|&c| !is_apostrophe(c) && !is_hyphen(c)),
-        );
+        // A part of a chain, or a whole word: its letters without apostrophes or hyphens
+        // (most words have none: copied whole).
+        let word = &text[from..to];
+        if word.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            self.token.text.push_str(word);
+        } else {
+            self.token
+                .text
+                .extend(word.chars().filter(|&c| !is_apostrophe(c) && !is_hyphen(c)));
+        }
     }
 }
 

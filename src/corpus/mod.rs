@@ -366,6 +366,10 @@ fn detect_language(article: &Article) -> Option<String> {
     if !is_prose(&sample) {
         return None;
     }
+    if is_plainly_english(&sample) {
+        // Most archives are English: this saves whatlang's time (a fifth of indexing).
+        return Some("en".to_string());
+    }
     let info = whatlang::detect(&sample)?;
     if !info.is_reliable() {
         return None;
@@ -389,6 +393,29 @@ fn is_prose(text: &str) -> bool {
 }
 
 const PROSE_WORDS: usize = 6;
+
+/// English's commonest words, which make up a third or more of running English text and
+/// almost none of other languages'.
+const ENGLISH_WORDS: &[&str] = &[
+    "the", "of", "and", "to", "in", "is", "was", "that", "for", "it", "with", "as", "on", "be",
+    "at", "by", "this", "had", "are", "but", "from", "or", "have", "an", "they", "which", "were",
+    "their", "has", "been", "would", "will", "its", "who", "said", "not", "there", "than", "after",
+];
+
+/// At least 20 words, a quarter of them English's commonest.
+fn is_plainly_english(text: &str) -> bool {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .take(80)
+        .map(str::to_lowercase)
+        .collect();
+    let common = words
+        .iter()
+        .filter(|w| ENGLISH_WORDS.contains(&w.as_str()))
+        .count();
+    words.len() >= 20 && common * 4 >= words.len()
+}
 
 /// Text from bytes that declare no encoding: UTF-8 (a BOM is dropped), UTF-16 with a BOM, and
 /// otherwise Windows-1252, which every byte decodes in and which old archives mostly are.
@@ -533,6 +560,14 @@ mod tests {
         };
         finish(&mut t, "c/r.sgm", &[]);
         assert_eq!(t.language, None, "a table is not prose");
+        assert!(!is_plainly_english(
+            "Le gouvernement a annoncé mardi une hausse des prix du pain et du lait dans tout le \
+             pays, une décision que les syndicats ont aussitôt critiquée devant la presse."
+        ));
+        assert!(!is_plainly_english(
+            "Die Regierung hat am Dienstag eine Erhöhung der Preise für Brot und Milch im ganzen \
+             Land angekündigt, was die Gewerkschaften sofort vor der Presse kritisierten."
+        ));
         let mut b = Article {
             id: "17".into(),
             ..Article::default()
