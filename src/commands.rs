@@ -134,25 +134,8 @@ fn search(args: &SearchArgs) -> Result<ExitCode> {
             (FormatArg::Text, Some(explained)) if results.total > 0 => {
                 output::write_text_explained(&mut out, &results, explained, color)?;
             }
-            _ => {}
-        }
-        match format {
-            _ if explained.is_some() && matches!(format, FormatArg::Json | FormatArg::Text) => {}
-            FormatArg::Json => output::write_json(&mut out, &results)?,
-            FormatArg::Jsonl => {
-                for hit in &results.hits {
-                    output::write_hit_jsonl(&mut out, hit, &columns)?;
-                }
-            }
-            FormatArg::Csv => {
-                let mut csv = output::CsvHits::new(&mut out, columns)?;
-                for hit in &results.hits {
-                    csv.write(hit)?;
-                }
-                csv.finish()?;
-            }
-            FormatArg::Text if results.total > 0 => output::write_text(&mut out, &results, color)?,
-            FormatArg::Text => {}
+            (FormatArg::Text, _) if results.total == 0 => {}
+            _ => write_results(&mut out, &results, format, columns, color)?,
         }
         results.total
     };
@@ -162,6 +145,33 @@ fn search(args: &SearchArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Search results in the format asked for.
+fn write_results(
+    out: &mut impl Write,
+    results: &lede::SearchResults,
+    format: FormatArg,
+    columns: Vec<Column>,
+    color: bool,
+) -> Result<()> {
+    match format {
+        FormatArg::Json => output::write_json(out, results)?,
+        FormatArg::Jsonl => {
+            for hit in &results.hits {
+                output::write_hit_jsonl(out, hit, &columns)?;
+            }
+        }
+        FormatArg::Csv => {
+            let mut csv = output::CsvHits::new(out, columns)?;
+            for hit in &results.hits {
+                csv.write(hit)?;
+            }
+            csv.finish()?;
+        }
+        FormatArg::Text => output::write_text(out, results, color)?,
+    }
+    Ok(())
 }
 
 /// `--agg`: Elasticsearch-style aggregations over the matches, printed as their JSON result.
@@ -368,22 +378,7 @@ fn similar(args: &SimilarArgs) -> Result<ExitCode> {
     let stdout = io::stdout();
     let color = use_color(args.output.color, &stdout);
     let mut out = io::BufWriter::new(stdout.lock());
-    match format {
-        FormatArg::Json => output::write_json(&mut out, &results)?,
-        FormatArg::Jsonl => {
-            for hit in &results.hits {
-                output::write_hit_jsonl(&mut out, hit, &columns)?;
-            }
-        }
-        FormatArg::Csv => {
-            let mut csv = output::CsvHits::new(&mut out, columns)?;
-            for hit in &results.hits {
-                csv.write(hit)?;
-            }
-            csv.finish()?;
-        }
-        FormatArg::Text => output::write_text(&mut out, &results, color)?,
-    }
+    write_results(&mut out, &results, format, columns, color)?;
     out.flush()?;
     Ok(if results.hits.is_empty() {
         ExitCode::from(1)

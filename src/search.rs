@@ -200,13 +200,7 @@ impl Engine {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let started = Instant::now();
         let fields = &self.store.fields;
-        let (parsed, mode) = self.parse_for(
-            &req.query,
-            req.combine,
-            &req.scope,
-            req.exact,
-            req.offset + req.limit,
-        )?;
+        let (parsed, mode) = self.parse_request(req)?;
         let searcher = self.reader.searcher();
         let first = self.first_pass(&searcher, parsed.query.as_ref(), req)?;
         let total = first.total;
@@ -397,13 +391,7 @@ impl Engine {
     pub fn explain(&self, req: &SearchRequest, hits: &[Hit]) -> Result<Vec<Explained>> {
         let err = |e| Error::index(&self.dir, e);
         let searcher = self.reader.searcher();
-        let (parsed, _) = self.parse_for(
-            &req.query,
-            req.combine,
-            &req.scope,
-            req.exact,
-            req.offset + req.limit,
-        )?;
+        let (parsed, _) = self.parse_request(req)?;
         hits.iter()
             .map(|h| {
                 let addr = self.find(&searcher, &h.id)?;
@@ -526,6 +514,12 @@ impl Engine {
         exact: bool,
     ) -> Result<(query::ParsedQuery, Combine)> {
         self.parse_for(text, combine, scope, exact, 0)
+    }
+
+    /// The query of a search request, read for its page of hits.
+    fn parse_request(&self, req: &SearchRequest) -> Result<(query::ParsedQuery, Combine)> {
+        let wanted = req.offset + req.limit;
+        self.parse_for(&req.query, req.combine, &req.scope, req.exact, wanted)
     }
 
     /// Like [`Engine::parse_auto`], for a page that shows `wanted` hits: every word is required

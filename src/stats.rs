@@ -128,8 +128,8 @@ pub fn optimize(dir: &Path) -> Result<OptimizeSummary> {
     })
 }
 
-/// Bytes of the files directly in `dir`.
-fn dir_size(dir: &Path) -> u64 {
+/// Bytes of the files directly in `dir` (an index folder has no subfolders).
+pub fn dir_size(dir: &Path) -> u64 {
     std::fs::read_dir(dir)
         .map(|entries| {
             entries

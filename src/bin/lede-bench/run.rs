@@ -2,7 +2,7 @@
 //! engine only and with passages; with facets; as whole `lede search` processes; ripgrep on
 //! the same words when it is installed). Prints one table, or one JSON object.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -113,7 +113,7 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<Report> {
         indexer::run(&req, &Silent)?;
         report.reindex_seconds = started.elapsed().as_secs_f64();
     }
-    report.index_bytes = dir_size(&opts.index);
+    report.index_bytes = lede::stats::dir_size(&opts.index);
 
     let queries = sample_queries(&opts.corpus, opts.queries);
     report.queries = queries.clone();
@@ -288,18 +288,6 @@ fn peak_rss_mb() -> f64 {
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)
-}
-
-fn dir_size(dir: &Path) -> u64 {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok()?.metadata().ok())
-                .filter(|m| m.is_file())
-                .map(|m| m.len())
-                .sum()
-        })
-        .unwrap_or(0)
 }
 
 /// The report as a table.
