@@ -8,7 +8,8 @@ use std::fs;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use tantivy::{Index, IndexReader, ReloadPolicy};
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy};
 
 use crate::analyzer;
 use crate::error::{Error, Result};
@@ -90,20 +91,38 @@ pub fn open_for_writing(dir: &Path, rebuild: bool) -> Result<Store> {
         }
         clear(dir)?;
     }
-    let index = Index::create_in_dir(dir, schema::build()).map_err(|e| match e {
-        tantivy::TantivyError::IoError(io) => Error::Unwritable {
-            path: dir.into(),
-            reason: std::io::Error::new(io.kind(), io.to_string()),
-        },
-        tantivy::TantivyError::OpenDirectoryError(d) => Error::Unwritable {
-            path: dir.into(),
-            reason: std::io::Error::other(d.to_string()),
-        },
-        e => Error::index(dir, e),
-    })?;
+    let index = Index::builder()
+        .schema(schema::build())
+        .settings(settings())
+        .create_in_dir(dir)
+        .map_err(|e| match e {
+            tantivy::TantivyError::IoError(io) => Error::Unwritable {
+                path: dir.into(),
+                reason: std::io::Error::new(io.kind(), io.to_string()),
+            },
+            tantivy::TantivyError::OpenDirectoryError(d) => Error::Unwritable {
+                path: dir.into(),
+                reason: std::io::Error::other(d.to_string()),
+            },
+            e => Error::index(dir, e),
+        })?;
     analyzer::register(index.tokenizers());
     let fields = Fields::from_schema(&index.schema()).expect("lede's own schema");
     Ok(Store { index, fields })
+}
+
+/// How a new index keeps its documents. zstd (level 3, in 16 KiB blocks) rather than
+/// tantivy's default lz4: on Reuters, BBC and the synthetic corpus it shrinks the index from
+/// 1.28 to 1.08 times the text at no cost in indexing speed, for about 0.6 ms more per
+/// search with passages (`lede-bench run`, README "Performance").
+fn settings() -> IndexSettings {
+    IndexSettings {
+        docstore_compression: Compressor::Zstd(ZstdCompressor {
+            compression_level: Some(3),
+        }),
+        docstore_blocksize: 16 * 1024,
+        ..IndexSettings::default()
+    }
 }
 
 /// A new index in memory (for tests and for throw-away indexes).
@@ -113,7 +132,11 @@ pub fn in_ram() -> Store {
 
 /// A new index in memory, analysed another way (for `lede eval`).
 pub fn in_ram_with(analysis: analyzer::Analysis) -> Store {
-    let index = Index::create_in_ram(schema::build());
+    let index = Index::builder()
+        .schema(schema::build())
+        .settings(settings())
+        .create_in_ram()
+        .expect("an index in memory");
     analysis.register(index.tokenizers());
     let fields = Fields::from_schema(&index.schema()).expect("lede's own schema");
     Store { index, fields }
@@ -193,5 +216,19 @@ mod tests {
         assert!(is_index_file("0123456789abcdef0123456789abcdef.123.del"));
         assert!(!is_index_file(".gitignore"));
         assert!(!is_index_file("notes.txt"));
+    }
+
+    #[test]
+    fn a_new_index_keeps_its_documents_in_zstd() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open_for_writing(dir.path(), false).unwrap();
+        let settings = store.index.settings();
+        assert_eq!(settings.docstore_blocksize, 16 * 1024);
+        assert!(matches!(
+            settings.docstore_compression,
+            Compressor::Zstd(ZstdCompressor {
+                compression_level: Some(3)
+            })
+        ));
     }
 }
