@@ -1,5 +1,5 @@
 //! The benchmark: index a corpus, re-index it unchanged, then time searches (in-process,
-//! engine only and with passages; with facets; as whole `lede search` processes; ripgrep on
+//! engine only and with passages; with facets; monthly trends; as whole `lede search` processes; ripgrep on
 //! the same words when it is installed). Prints one table, or one JSON object.
 
 use std::path::PathBuf;
@@ -12,6 +12,7 @@ use lede::corpus::{self, ReadOptions};
 use lede::facets::{FacetField, FacetRequest};
 use lede::indexer::{self, IndexRequest, Silent};
 use lede::search::{Engine, SearchRequest};
+use lede::trend::{Interval, TrendQuery, TrendRequest};
 
 pub struct RunOptions {
     pub corpus: Vec<PathBuf>,
@@ -76,6 +77,9 @@ pub struct Report {
     pub broad_matches: usize,
     pub broad: Latency,
     pub broad_with_facets: Latency,
+    /// Monthly counts of each sampled query, and of the broad query.
+    pub trend: Latency,
+    pub broad_trend: Latency,
 }
 
 pub fn run(opts: &RunOptions) -> anyhow::Result<Report> {
@@ -172,6 +176,30 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<Report> {
     report.broad_query = opts.broad.clone();
     (report.broad, report.broad_matches) = broad(&[])?;
     report.broad_with_facets = broad(&facets)?.0;
+
+    let trend = |queries: &[String], rounds: usize| -> anyhow::Result<Latency> {
+        let mut samples = Vec::new();
+        for round in 0..=rounds {
+            for q in queries {
+                let req = TrendRequest {
+                    queries: vec![TrendQuery {
+                        label: q.clone(),
+                        query: q.clone(),
+                    }],
+                    interval: Interval::Month,
+                    ..TrendRequest::default()
+                };
+                let started = Instant::now();
+                engine.trend(&req)?;
+                if round > 0 {
+                    samples.push(started.elapsed());
+                }
+            }
+        }
+        Ok(Latency::of(samples))
+    };
+    report.trend = trend(&queries, opts.rounds)?;
+    report.broad_trend = trend(std::slice::from_ref(&opts.broad), opts.rounds * 4)?;
 
     let lede = std::env::current_exe()?.with_file_name("lede");
     let mut samples = Vec::new();
@@ -348,6 +376,8 @@ pub fn print(r: &Report) {
         lat(&r.broad_with_facets),
         r.broad_with_facets.p50 - r.broad.p50
     );
+    println!("{:<22}{}", "trend, by month", lat(&r.trend));
+    println!("{:<22}{}", "  broad query", lat(&r.broad_trend));
     println!("{:<22}{}", "lede search process", lat(&r.process));
     match &r.ripgrep {
         Some(rg) => println!(
