@@ -88,10 +88,35 @@ fn json(env: &TestEnv, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&out).unwrap()
 }
 
-/// Counts made from the files themselves: records, and records per topic.
-fn reuters_counts(dir: &std::path::Path, topics: &[&str]) -> (usize, Vec<usize>) {
-    let mut records = 0;
-    let mut counts = vec![0; topics.len()];
+/// One Reuters record as the files hold it: its topics, and the text lede searches (title,
+/// dateline and body; the whole TEXT, tags removed, when it has neither title nor body).
+struct Record {
+    topics: Vec<String>,
+    text: String,
+}
+
+fn between<'a>(text: &'a str, tag: &str) -> Option<&'a str> {
+    let (_, rest) = text.split_once(&format!("<{tag}>"))?;
+    Some(rest.split_once(&format!("</{tag}>"))?.0)
+}
+
+fn strip_tags(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The records, read from the files by the test itself, not by lede's reader.
+fn reuters_records(dir: &std::path::Path) -> Vec<Record> {
+    let mut records = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_none_or(|e| e != "sgm") {
@@ -99,20 +124,63 @@ fn reuters_counts(dir: &std::path::Path, topics: &[&str]) -> (usize, Vec<usize>)
         }
         let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
         for record in text.split("<REUTERS ").skip(1) {
-            records += 1;
-            let list = record
-                .split_once("<TOPICS>")
-                .and_then(|(_, rest)| rest.split_once("</TOPICS>"))
-                .map(|(list, _)| list)
-                .unwrap_or("");
-            for (i, topic) in topics.iter().enumerate() {
-                if list.contains(&format!("<D>{topic}</D>")) {
-                    counts[i] += 1;
-                }
-            }
+            let topics = between(record, "TOPICS")
+                .unwrap_or("")
+                .split("</D>")
+                .filter_map(|d| d.split_once("<D>").map(|(_, t)| t.to_string()))
+                .collect();
+            // `<TEXT>`, or `<TEXT TYPE="UNPROC">` and the like.
+            let body = record
+                .split_once("<TEXT")
+                .and_then(|(_, rest)| rest.split_once('>'))
+                .and_then(|(_, rest)| rest.split_once("</TEXT>"))
+                .map_or("", |(text, _)| text);
+            let text = if body.contains("<TITLE>") || body.contains("<BODY>") {
+                ["TITLE", "DATELINE", "BODY"]
+                    .iter()
+                    .filter_map(|tag| between(body, tag))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            } else {
+                strip_tags(body)
+            };
+            records.push(Record { topics, text });
         }
     }
-    (records, counts)
+    records
+}
+
+/// Whether the text holds one of these words, compared in lower case between non-alphanumerics.
+fn has_word(text: &str, words: &[&str]) -> bool {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| words.contains(&w))
+}
+
+/// Records per topic, among the records that pass `keep`.
+fn topic_counts(records: &[Record], topics: &[&str], keep: impl Fn(&Record) -> bool) -> Vec<u64> {
+    topics
+        .iter()
+        .map(|t| {
+            records
+                .iter()
+                .filter(|r| keep(r) && r.topics.iter().any(|rt| rt == t))
+                .count() as u64
+        })
+        .collect()
+}
+
+fn facet_counts(v: &serde_json::Value, topics: &[&str]) -> Vec<u64> {
+    let values = v["facets"][0]["values"].as_array().unwrap();
+    topics
+        .iter()
+        .map(|t| {
+            values
+                .iter()
+                .find(|f| f["value"] == *t)
+                .map_or(0, |f| f["count"].as_u64().unwrap())
+        })
+        .collect()
 }
 
 #[test]
@@ -132,8 +200,8 @@ fn reuters_sgml_read_natively() {
     }
     let summary = json(&env, &["index", "reuters", "--json"]);
     let topics = ["earn", "acq", "crude"];
-    let (records, counts) = reuters_counts(&reuters, &topics);
-    assert_eq!(records, 21_578);
+    let records = reuters_records(&reuters);
+    assert_eq!(records.len(), 21_578);
     // Every record is read: indexed, or counted as having no text.
     assert_eq!(
         summary["articles"].as_u64().unwrap() + summary["empty_records"].as_u64().unwrap(),
@@ -159,16 +227,47 @@ fn reuters_sgml_read_natively() {
             "topic=200",
         ],
     );
-    let facet = &v["facets"][0]["values"];
-    for (topic, want) in topics.iter().zip(counts) {
-        let got = facet
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["value"] == *topic)
-            .map(|f| f["count"].as_u64().unwrap());
-        assert_eq!(got, Some(want as u64), "{topic}");
-    }
+    assert_eq!(
+        facet_counts(&v, &topics),
+        topic_counts(&records, &topics, |_| true)
+    );
+
+    // The topics of the articles that mention crude: the search's facet against the files.
+    let crude = |r: &Record| has_word(&r.text, &["crude", "crudes"]);
+    let v = json(
+        &env,
+        &[
+            "search",
+            "crude",
+            "--json",
+            "--limit",
+            "0",
+            "--facet",
+            "topic=200",
+        ],
+    );
+    let want = records.iter().filter(|r| crude(r)).count() as u64;
+    assert_eq!(v["total"].as_u64(), Some(want));
+    assert_eq!(
+        facet_counts(&v, &topics),
+        topic_counts(&records, &topics, crude)
+    );
+
+    // Oil per month: February to October 1987, adding up to the search's total.
+    let t = json(&env, &["trend", "oil", "--by", "month", "--json"]);
+    let months: Vec<String> = (2..=10).map(|m| format!("1987-{m:02}")).collect();
+    assert_eq!(t["buckets"], serde_json::json!(months));
+    let series = &t["series"][0];
+    let sum: u64 = series["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_u64().unwrap())
+        .sum::<u64>()
+        + series["undated"].as_u64().unwrap();
+    let v = json(&env, &["search", "oil", "--json", "--limit", "0"]);
+    assert_eq!(Some(sum), v["total"].as_u64());
+    assert_eq!(series["total"], v["total"]);
 
     let v = json(
         &env,
