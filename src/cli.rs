@@ -122,9 +122,10 @@ pub struct CorpusArgs {
           value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub max_file_mb: u64,
 
-    /// Memory for the index writer's buffers, in MB
+    /// Memory for the index writer's buffers, in MB (32 to 4000: tantivy gives one thread
+    /// at most 4 GB, and larger buffers gain little)
     #[arg(long, value_name = "MB", default_value_t = (DEFAULT_HEAP_BYTES >> 20) as u64,
-          value_parser = clap::value_parser!(u64).range(32..=65536))]
+          value_parser = clap::value_parser!(u64).range(32..=4000))]
     pub heap: u64,
 
     /// Print errors only: no progress, warnings or summary

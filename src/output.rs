@@ -108,7 +108,7 @@ pub fn write_reading(w: &mut impl Write, r: &Reading) -> io::Result<()> {
     writeln!(w, "read as: {}", r.tree)?;
     writeln!(
         w,
-        "         (+ required, - excluded, ? optional; words without a field search title^{} and body)",
+        "         (+ required, - excluded, ? optional, * all or any as the mode decides; words without a field search title^{} and body)",
         crate::query::TITLE_BOOST
     )?;
     for word in &r.words {

@@ -165,7 +165,7 @@ pub fn parse(
     let mut patterns = Vec::new();
     collect_patterns(&ast, &mut builder.analyzer, exact, &mut patterns);
     let words = plain_words(&ast, &mut builder.analyzer);
-    let implicit = implicit_clauses(&ast);
+    let implicit = implicit_clauses(&ast, &mut builder.analyzer);
     let query = match builder.build(&ast) {
         Ok(Some((Occur::MustNot, _))) => {
             Err(parser_message(&QueryParserError::AllButQueryForbidden))
@@ -234,7 +234,8 @@ pub struct WordReading {
     /// For a hyphenated word: the other spellings searched (`"anti satellite"`, `antisatellite`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub spellings: Vec<String>,
-    /// `prefix`, `fuzzy N`, `phrase`, `phrase within N`, or `word`.
+    /// `prefix`, `fuzzy N`, `phrase`, `phrase within N`, `word`, or for `a w/N b` and
+    /// `a pre/N b`: `near, within N` and `a then b within N`.
     pub kind: String,
 }
 
@@ -262,7 +263,32 @@ pub fn reading(text: &str, analysis: Analysis) -> Result<Reading, QueryError> {
 fn describe_leaves(ast: &UserInputAst, analyzer: &mut TextAnalyzer, out: &mut Vec<WordReading>) {
     match ast {
         UserInputAst::Clause(clauses) => {
-            for (_, sub) in clauses {
+            for (i, (_, sub)) in clauses.iter().enumerate() {
+                if let Some((within, ordered)) = proximity(sub) {
+                    // `a w/5 b`: the operator joins its neighbours (each also listed alone).
+                    let word = |j: Option<usize>| {
+                        j.and_then(|j| clauses.get(j))
+                            .and_then(|(_, sub)| literal(sub))
+                            .map_or("", |lit| lit.phrase.as_str())
+                    };
+                    let (a, b) = (word(i.checked_sub(1)), word(Some(i + 1)));
+                    out.push(WordReading {
+                        text: format!("{a} {} {b}", op_name(within, ordered)),
+                        fields: vec!["title".into(), "body".into()],
+                        terms: [a, b]
+                            .iter()
+                            .flat_map(|w| analyzer::tokens(analyzer, w))
+                            .map(|t| t.text)
+                            .collect(),
+                        spellings: Vec::new(),
+                        kind: if ordered {
+                            format!("a then b within {within}")
+                        } else {
+                            format!("near, within {within}")
+                        },
+                    });
+                    continue;
+                }
                 describe_leaves(sub, analyzer, out);
             }
         }
@@ -283,6 +309,10 @@ fn describe_leaves(ast: &UserInputAst, analyzer: &mut TextAnalyzer, out: &mut Ve
             };
             let fields = match &lit.field_name {
                 Some(f) => vec![f.clone()],
+                // Prefixes match words as written, which the exact field holds.
+                None if lit.delimiter == Delimiter::None && lit.phrase.ends_with('*') => {
+                    vec!["exact".into()]
+                }
                 None => vec!["title".into(), "body".into()],
             };
             let metadata = lit
@@ -338,15 +368,23 @@ fn describe_leaves(ast: &UserInputAst, analyzer: &mut TextAnalyzer, out: &mut Ve
 /// How many words (or phrases) of the query only spaces join, so that `Combine` decides how
 /// they combine; 0 when a part has an operator of its own (`+`, `-`, AND, OR, NOT) or names a
 /// field (`topic:grain`, `date:1987`: constraints the user means).
-fn implicit_clauses(ast: &UserInputAst) -> usize {
-    let text = |sub: &UserInputAst| literal(sub).is_some_and(|lit| lit.field_name.is_none());
+/// A proximity operator (`w/5`) is such a constraint too; a part that holds no word at all
+/// (a stray `]` or `&`) is not counted.
+fn implicit_clauses(ast: &UserInputAst, analyzer: &mut TextAnalyzer) -> usize {
+    let text = |sub: &UserInputAst| {
+        literal(sub).is_some_and(|lit| lit.field_name.is_none()) && proximity(sub).is_none()
+    };
     match ast {
         UserInputAst::Clause(clauses)
             if clauses
                 .iter()
                 .all(|(occur, sub)| occur.is_none() && text(sub)) =>
         {
-            clauses.len()
+            clauses
+                .iter()
+                .filter_map(|(_, sub)| literal(sub))
+                .filter(|lit| !analyzer::tokens(analyzer, &lit.phrase).is_empty())
+                .count()
         }
         UserInputAst::Clause(_) => 0,
         _ => 1,
@@ -368,6 +406,9 @@ fn plain_words(ast: &UserInputAst, analyzer: &mut TextAnalyzer) -> Option<Vec<St
     };
     let mut words = Vec::new();
     for leaf in leaves {
+        if proximity(leaf).is_some() {
+            return None;
+        }
         let lit = literal(leaf)?;
         let plain = lit.delimiter == Delimiter::None
             && lit.field_name.is_none()
@@ -603,8 +644,10 @@ impl Builder {
         Ok(Box::new(BooleanQuery::new(any)))
     }
 
-    /// `satell*`: every indexed word that starts with the prefix (lower-cased and folded, not
-    /// stemmed; it is matched against the stems in the index).
+    /// `satell*`: every word that starts with the prefix (lower-cased and folded, not
+    /// stemmed). Words are matched as written, in the exact field, so that `satellite*` finds
+    /// "satellites" and `organiz*` "organization"; within `title:` or `body:`, which hold stems,
+    /// the prefix or its own stem begins the stem (`title:satellite*` finds "satellites").
     fn prefix(&mut self, lit: &UserInputLiteral, stem: &str) -> Result<Box<dyn Query>, String> {
         let tokens = analyzer::tokens(&mut self.plain, stem);
         let [token] = tokens.as_slice() else {
@@ -619,13 +662,21 @@ impl Builder {
                 lit.phrase
             ));
         }
-        // Analysed text is letters and digits only: nothing to escape in the pattern.
-        let pattern = format!("{}.*", token.text);
-        self.per_field(lit, |field| {
-            RegexQuery::from_pattern(&pattern, field)
+        // Analysed text is letters and digits only: nothing to escape in the patterns.
+        let regex = |pattern: &str, field| {
+            RegexQuery::from_pattern(pattern, field)
                 .map(|q| Box::new(q) as Box<dyn Query>)
                 .map_err(|e| e.to_string())
-        })
+        };
+        if matches!(lit.field_name.as_deref(), None | Some("exact")) {
+            return regex(&format!("{}.*", token.text), self.fields.exact);
+        }
+        let stemmed = analyzer::tokens(&mut self.analyzer, &token.text);
+        let pattern = match stemmed.as_slice() {
+            [s] if s.text != token.text => format!("({}|{}).*", token.text, s.text),
+            _ => format!("{}.*", token.text),
+        };
+        self.per_field(lit, |field| regex(&pattern, field))
     }
 
     /// `satelite~1`: words within that many edits (insertions, deletions, substitutions,

@@ -200,8 +200,16 @@ impl Engine {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let started = Instant::now();
         let fields = &self.store.fields;
-        let (parsed, mode) = self.parse_request(req)?;
         let searcher = self.reader.searcher();
+        // A page can hold no more than every article: `--limit 4000000000` must not reserve
+        // room for four billion hits, nor `--offset` plus `--limit` wrap around.
+        let articles = searcher.num_docs() as usize;
+        let req = &SearchRequest {
+            limit: req.limit.min(articles),
+            offset: req.offset.min(articles),
+            ..req.clone()
+        };
+        let (parsed, mode) = self.parse_request(req)?;
         let first = self.first_pass(&searcher, parsed.query.as_ref(), req)?;
         let total = first.total;
         let facets = first.facets.clone();
@@ -410,6 +418,7 @@ impl Engine {
         let err = |e| Error::index(&self.dir, e);
         let fields = &self.store.fields;
         let searcher = self.reader.searcher();
+        let limit = limit.min(searcher.num_docs() as usize);
         let addr = self.find(&searcher, key)?;
         let doc: TantivyDocument = searcher.doc(addr).map_err(err)?;
         let values = |field| -> Vec<OwnedValue> {

@@ -100,6 +100,43 @@ fn no_hits_exit_1_and_say_so() {
 }
 
 #[test]
+fn huge_pages_and_heaps_are_no_crash() {
+    let env = indexed();
+    let max = u64::MAX.to_string();
+    for args in [
+        vec!["search", "satellite", "--limit", max.as_str()],
+        vec![
+            "search",
+            "satellite",
+            "--limit",
+            "4000000000",
+            "--offset",
+            max.as_str(),
+        ],
+        vec![
+            "similar",
+            "corpus/space/2024-01-10-hyphen.txt",
+            "--limit",
+            "3000000000",
+        ],
+    ] {
+        let (code, _, err) = env.run(&args);
+        assert_eq!(
+            (code, err.contains("panicked")),
+            (0, false),
+            "{args:?}: {err}"
+        );
+    }
+    let (code, out, _) = env.run(&["search", "satellite", "--limit", &max, "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["hits"].as_array().unwrap().len(), 3);
+    let (code, _, err) = env.run(&["index", "corpus", "--heap", "9000"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("9000 is not in 32..=4000"), "{err}");
+}
+
+#[test]
 fn query_syntax_errors_exit_2_with_place() {
     let env = indexed();
     let (code, out, err) = env.run(&["search", "(anti OR satellite"]);

@@ -213,6 +213,17 @@ fn prefix_fuzzy_and_proximity() {
     assert_eq!(paths(&e, &req("exports w/3 wheat")), ["a", "f"]);
     assert_eq!(paths(&e, &req("wheat pre/2 exports")), ["a"]);
     assert_eq!(paths(&e, &req("exports pre/4 wheat")), ["f"]);
+    // A whole word is a prefix of itself, and of its plural, stemmed or not.
+    assert_eq!(paths(&e, &req("satellite*")), ["c", "d"]);
+    assert_eq!(paths(&e, &req("body:satellite*")), ["c", "d"]);
+    // Nearness is a constraint, not a word: the other words follow the mode (all here).
+    assert_eq!(paths(&e, &req("exports w/3 wheat oil")), ["f"]);
+    let res = e.search(&req("exports w/3 wheat oil")).unwrap();
+    assert_eq!((res.mode, res.notes.len()), (Combine::All, 0));
+    // A stray symbol is no word: it does not make "all words" fail over to "any".
+    let res = e.search(&req("harbour ]")).unwrap();
+    assert_eq!(res.mode, Combine::All);
+    assert_eq!(res.total, 3);
     for (q, msg) in [
         ("h*", "a prefix needs at least 2 letters"),
         ("wheat~3", "at most 2 edits"),

@@ -184,11 +184,11 @@ fn explain_query_tells_how_the_query_was_read() {
     assert_eq!(
         out,
         "read as: (*anti-satellite *tests *satell* *\"topic\":grain)\n\
-         \x20        (+ required, - excluded, ? optional; words without a field search title^2 and body)\n\
+         \x20        (+ required, - excluded, ? optional, * all or any as the mode decides; words without a field search title^2 and body)\n\
          \x20 anti-satellite       word               title, body -> anti satellit\n\
          \x20                      spellings          also: \"anti satellite\" OR antisatellite\n\
          \x20 tests                word               title, body -> test\n\
-         \x20 satell*              prefix             title, body -> satell*\n\
+         \x20 satell*              prefix             exact -> satell*\n\
          \x20 grain                word               topic -> grain\n"
     );
 }
