@@ -83,7 +83,7 @@ pub enum Command {
     /// last indexing time, and articles per format, source and language.
     Stats(StatsArgs),
     /// Merge an index's segments into one, dropping deleted documents.
-    Optimize(StatsArgs),
+    Optimize(OptimizeArgs),
 }
 
 /// Where the articles are, where the index goes, and how files are read.
@@ -165,6 +165,32 @@ pub struct WatchArgs {
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
+    /// The index folder
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_INDEX)]
+    pub index: PathBuf,
+
+    /// Output format: text for people; json or jsonl (one object), or csv (stat,value,count:
+    /// a row per figure and per value counted)
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: FormatArg,
+
+    /// The same as --format json
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl StatsArgs {
+    pub fn format(&self) -> FormatArg {
+        if self.json {
+            FormatArg::Json
+        } else {
+            self.format
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct OptimizeArgs {
     /// The index folder
     #[arg(long, value_name = "DIR", default_value = DEFAULT_INDEX)]
     pub index: PathBuf,
@@ -320,7 +346,8 @@ pub struct TrendArgs {
     #[command(flatten)]
     pub scope: ScopeArgs,
 
-    /// Output format: text (a bar chart), json or csv
+    /// Output format: text (a bar chart), json (one object), jsonl (an object per series and
+    /// bucket) or csv (a row per bucket, a column per series)
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     pub format: FormatArg,
 

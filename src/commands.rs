@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{
     BatchArgs, ColorWhen, Command, DEFAULT_CORPUS, DEFAULT_INDEX, EvalArgs, FormatArg, IndexArgs,
-    SearchArgs, ShowArgs, SimilarArgs, StatsArgs, TrendArgs, WatchArgs,
+    OptimizeArgs, SearchArgs, ShowArgs, SimilarArgs, StatsArgs, TrendArgs, WatchArgs,
 };
 use lede::indexer::{self, IndexRequest, Reporter};
 use lede::output::Column;
@@ -214,10 +214,11 @@ fn trend(args: &TrendArgs) -> Result<ExitCode> {
     let color = use_color(ColorWhen::Auto, &stdout);
     let mut out = io::BufWriter::new(stdout.lock());
     match args.format() {
-        FormatArg::Json | FormatArg::Jsonl => {
+        FormatArg::Json => {
             serde_json::to_writer(&mut out, &results)?;
             writeln!(out)?;
         }
+        FormatArg::Jsonl => output::write_trend_jsonl(&mut out, &results)?,
         FormatArg::Csv => output::write_trend_csv(&mut out, &results)?,
         FormatArg::Text => output::write_trend_text(&mut out, &results, color)?,
     }
@@ -418,17 +419,19 @@ fn watch(args: &WatchArgs) -> Result<ExitCode> {
 fn stats(args: &StatsArgs) -> Result<ExitCode> {
     let stats = lede::stats::stats(&args.index)?;
     let mut out = io::stdout().lock();
-    if args.json {
-        serde_json::to_writer(&mut out, &stats)?;
-        writeln!(out)?;
-    } else {
-        output::write_stats(&mut out, &stats)?;
+    match args.format() {
+        FormatArg::Json | FormatArg::Jsonl => {
+            serde_json::to_writer(&mut out, &stats)?;
+            writeln!(out)?;
+        }
+        FormatArg::Csv => output::write_stats_csv(&mut out, &stats)?,
+        FormatArg::Text => output::write_stats(&mut out, &stats)?,
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn optimize(args: &StatsArgs) -> Result<ExitCode> {
+fn optimize(args: &OptimizeArgs) -> Result<ExitCode> {
     let summary = lede::stats::optimize(&args.index)?;
     let mut out = io::stdout().lock();
     if args.json {

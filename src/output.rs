@@ -799,14 +799,26 @@ impl Column {
     }
 }
 
-/// One hit as one line of JSON (the chosen columns, or all).
+/// One hit as one line of JSON (the chosen columns in the order given, or all).
 pub fn write_hit_jsonl(w: &mut impl Write, hit: &Hit, columns: &[Column]) -> io::Result<()> {
-    let object: serde_json::Map<String, serde_json::Value> = columns
-        .iter()
-        .map(|c| (c.name().to_string(), c.json(hit)))
-        .collect();
-    serde_json::to_writer(&mut *w, &object)?;
-    writeln!(w)
+    write_json_line(w, columns.iter().map(|c| (c.name(), c.json(hit))))
+}
+
+/// One JSON object on a line, its keys in the order given (serde_json's maps sort them).
+fn write_json_line<'a>(
+    w: &mut impl Write,
+    pairs: impl IntoIterator<Item = (&'a str, serde_json::Value)>,
+) -> io::Result<()> {
+    w.write_all(b"{")?;
+    for (i, (key, value)) in pairs.into_iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *w, key)?;
+        w.write_all(b":")?;
+        serde_json::to_writer(&mut *w, &value)?;
+    }
+    w.write_all(b"}\n")
 }
 
 /// Hits as csv: a header row, then a row per hit.
@@ -926,6 +938,63 @@ pub fn write_trend_csv(w: &mut impl Write, t: &TrendResults) -> io::Result<()> {
         row.extend(t.series.iter().map(|_| String::new()));
     }
     out.write_record(&row)?;
+    out.flush()
+}
+
+/// A trend as JSON Lines: an object per series and bucket (`bucket` is null for the undated),
+/// with `articles` and `ratio` under `normalize`.
+pub fn write_trend_jsonl(w: &mut impl Write, t: &TrendResults) -> io::Result<()> {
+    use serde_json::Value;
+    for s in &t.series {
+        let buckets = t.buckets.iter().map(Some).chain([None]).enumerate();
+        for (i, bucket) in buckets {
+            let mut row: Vec<(&str, Value)> = vec![
+                ("lede_json", t.lede_json.into()),
+                ("label", s.label.as_str().into()),
+                ("query", s.query.as_str().into()),
+            ];
+            if let Some(split) = &s.split {
+                row.push(("split", split.as_str().into()));
+            }
+            row.push(("bucket", bucket.map(String::as_str).into()));
+            row.push(("count", bucket.map_or(s.undated, |_| s.counts[i]).into()));
+            if let Some(totals) = &t.totals {
+                let articles = bucket.map_or(t.totals_undated.unwrap_or(0), |_| totals[i]);
+                row.push(("articles", articles.into()));
+            }
+            if let (Some(ratios), Some(_)) = (&s.ratios, bucket) {
+                row.push(("ratio", ratios[i].into()));
+            }
+            write_json_line(w, row)?;
+        }
+    }
+    Ok(())
+}
+
+/// Index stats as csv, one fact per row: `stat,value,count` (`format,txt,64`; `articles,83,`).
+pub fn write_stats_csv(w: &mut impl Write, s: &IndexStats) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(["stat", "value", "count"])?;
+    let scalars = [
+        ("index", s.index.display().to_string()),
+        ("articles", s.articles.to_string()),
+        ("deleted", s.deleted.to_string()),
+        ("segments", s.segments.to_string()),
+        ("bytes", s.bytes.to_string()),
+        ("indexed_at", s.indexed_at.clone().unwrap_or_default()),
+        ("schema", s.schema.to_string()),
+    ];
+    for (stat, value) in scalars {
+        out.write_record([stat, value.as_str(), ""])?;
+    }
+    for root in &s.roots {
+        out.write_record(["corpus", root.as_str(), ""])?;
+    }
+    for f in &s.by {
+        for v in &f.values {
+            out.write_record([f.field.name(), v.value.as_str(), &v.count.to_string()])?;
+        }
+    }
     out.flush()
 }
 

@@ -251,3 +251,41 @@ fn all_streams_every_match_and_the_line_count_equals_the_total() {
     ids.dedup();
     assert_eq!(ids.len(), n, "every match once");
 }
+
+#[test]
+fn stats_as_csv_trend_as_json_lines_and_fields_in_order() {
+    let env = TestEnv::new();
+    wire(&env);
+    let (code, out, _) = env.run(&["stats", "--format", "csv"]);
+    assert_eq!(code, 0);
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(rows[0], "stat,value,count");
+    assert_eq!(rows[1], "index,index,");
+    assert_eq!(rows[2], "articles,4,");
+    assert!(rows.contains(&"corpus,corpus,"), "{out}");
+    assert!(rows.contains(&"format,json,4"), "{out}");
+    assert!(rows.contains(&"source,Reuters,2"), "{out}");
+
+    let (code, out, _) = env.run(&["trend", "grain", "--by", "month", "--format", "jsonl"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "{\"lede_json\":1,\"label\":\"grain\",\"query\":\"grain\",\"bucket\":\"1987-03\",\"count\":1}\n\
+         {\"lede_json\":1,\"label\":\"grain\",\"query\":\"grain\",\"bucket\":\"1987-04\",\"count\":0}\n\
+         {\"lede_json\":1,\"label\":\"grain\",\"query\":\"grain\",\"bucket\":\"1987-05\",\"count\":1}\n\
+         {\"lede_json\":1,\"label\":\"grain\",\"query\":\"grain\",\"bucket\":null,\"count\":1}\n"
+    );
+
+    let (_, out, _) = env.run(&[
+        "search",
+        "oil",
+        "--format",
+        "jsonl",
+        "--fields",
+        "title,rank,id",
+    ]);
+    assert_eq!(
+        out,
+        "{\"title\":\"Oil prices fall\",\"rank\":1,\"id\":\"corpus/wire.jsonl#2\"}\n"
+    );
+}
