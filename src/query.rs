@@ -1034,16 +1034,26 @@ fn repair(input: &str) -> Result<Repaired, (String, usize)> {
             ':' => {
                 let word = word_before(&chars, i);
                 let lower = word.to_lowercase();
+                let spaced = next.is_some_and(|n| n.is_whitespace());
                 if !word.is_empty() && QUERY_FIELDS.contains(&lower.as_str()) {
-                    if word != lower {
-                        out.truncate(out.len() - word.len());
-                        out.push_str(&lower);
-                    }
                     let rest = chars[i + 1..].iter().find(|c| !c.is_whitespace());
                     if rest.is_none_or(|&r| r == ')') {
                         return Err((format!("'{lower}:' needs a word or phrase after it"), i + 1));
                     }
-                    out.push(':');
+                    if spaced {
+                        // `Date: talks postponed`: a headline's label, not a field (a field's
+                        // value follows its colon directly, `date:1987-03`).
+                        out.push_str("\\:");
+                        notes.push(format!(
+                            "read \"{word}:\" as a word: a space follows the colon (for the field, write {lower}:VALUE)"
+                        ));
+                    } else {
+                        if word != lower {
+                            out.truncate(out.len() - word.len());
+                            out.push_str(&lower);
+                        }
+                        out.push(':');
+                    }
                 } else {
                     out.push_str("\\:");
                     if word.is_empty() {
@@ -1076,12 +1086,22 @@ fn repair(input: &str) -> Result<Repaired, (String, usize)> {
                     }
                 }
             }
-            '^' | '`' | '[' | ']' | '{' | '}' => out.extend(['\\', c]),
+            '^' | '`' | '[' | ']' | '{' | '}' => {
+                out.extend(['\\', c]);
+                note_once(
+                    &mut notes,
+                    &format!("read the '{c}' at column {} as text", i + 1),
+                );
+            }
             '+' | '-'
                 if prev.is_none_or(char::is_whitespace)
                     && next.is_none_or(|n| n.is_whitespace()) =>
             {
-                out.extend(['\\', c])
+                out.extend(['\\', c]);
+                note_once(
+                    &mut notes,
+                    &format!("read the lone '{c}' at column {} as text", i + 1),
+                );
             }
             '(' => {
                 open_parens.push(i);
@@ -1123,6 +1143,45 @@ fn check_operators(input: &str) -> Result<(), (String, usize)> {
         }
     }
     words.extend(current);
+    for (word, col) in &words {
+        let bare = word.trim_matches(['(', ')']);
+        // What follows the last quote: where `~N` and `^N` of a phrase are written.
+        let tail = bare.rfind('"').map_or(bare, |q| &bare[q..]);
+        if tail.starts_with("\"~") && !tail[2..].starts_with(|c: char| c.is_ascii_digit()) {
+            return Err((
+                "'~' after a phrase needs the number of words it may stretch by (\"a b\"~2)".into(),
+                *col,
+            ));
+        }
+        if let Some((_, boost)) = tail.rsplit_once('^')
+            && !boost.is_empty()
+            && boost
+                .parse::<f32>()
+                .is_ok_and(|b| !b.is_finite() || b <= 0.0)
+                | boost.starts_with('-')
+        {
+            return Err((
+                format!("'^{boost}': a boost is a positive number (debris^2)"),
+                *col,
+            ));
+        }
+        if let Some((field, "*")) = bare.split_once(':')
+            && !field.is_empty()
+        {
+            return Err((
+                format!(
+                    "'{bare}': give the field a word or a prefix ({field}:satell*); '*' alone matches every article"
+                ),
+                *col,
+            ));
+        }
+        if matches!(bare, "TO]" | "TO}") {
+            return Err((
+                "a range needs a value after TO ([2024 TO 2025], or [2024 TO *] for no end)".into(),
+                *col,
+            ));
+        }
+    }
     let is_op = |w: &str| matches!(w.trim_matches(['(', ')']), "AND" | "OR" | "NOT");
     for (i, (word, col)) in words.iter().enumerate() {
         if !is_op(word) {
@@ -1375,6 +1434,7 @@ mod tests {
         assert_eq!(repaired("Russia's"), "Russia\\'s");
         assert_eq!(repaired("VIET NAM'S"), "VIET NAM\\'S");
         assert_eq!(repaired("US media: talks"), "US media\\: talks");
+        assert_eq!(repaired("Date: talks postponed"), "Date\\: talks postponed");
         assert_eq!(repaired("\"anti satellite"), "\\\"anti satellite");
         assert_eq!(repaired("US - China"), "US \\- China");
         assert_eq!(repaired("2^n [draft]"), "2\\^n \\[draft\\]");
@@ -1425,6 +1485,32 @@ mod tests {
             err("(a OR) b"),
             Some(("'OR' needs a word after it".into(), 4))
         );
+        assert_eq!(
+            err("\"a b\"~ c"),
+            Some((
+                "'~' after a phrase needs the number of words it may stretch by (\"a b\"~2)".into(),
+                1
+            ))
+        );
+        assert_eq!(
+            err("c debris^-1"),
+            Some(("'^-1': a boost is a positive number (debris^2)".into(), 3))
+        );
+        assert_eq!(
+            err("title:*"),
+            Some((
+                "'title:*': give the field a word or a prefix (title:satell*); '*' alone matches every article".into(),
+                1
+            ))
+        );
+        assert_eq!(
+            err("date:[2024 TO]"),
+            Some((
+                "a range needs a value after TO ([2024 TO 2025], or [2024 TO *] for no end)".into(),
+                12
+            ))
+        );
+        assert_eq!(err("\"x^2 y\" debris^1.5 \"a b\"~3"), None);
         assert_eq!(err("a AND NOT b"), None);
         assert_eq!(err("\"a AND\" b"), None);
         assert_eq!(err("cats and dogs or mice"), None);
@@ -1439,6 +1525,24 @@ mod tests {
                 "read the unmatched '\"' at column 20 as part of the text",
                 "read \"media:\" as a word: 'media' is not a field (fields: title, body, exact, author, source, section, topic, place, person, org, language, format, date)",
                 "read the apostrophe in \"Russia's\" as part of the word",
+            ]
+        );
+    }
+
+    #[test]
+    fn stray_symbols_and_labels_are_noted() {
+        assert_eq!(
+            repair("US - China ] debris^").unwrap().notes,
+            [
+                "read the lone '-' at column 4 as text",
+                "read the ']' at column 12 as text",
+                "read the '^' at column 20 as text",
+            ]
+        );
+        assert_eq!(
+            repair("Date: talks").unwrap().notes,
+            [
+                "read \"Date:\" as a word: a space follows the colon (for the field, write date:VALUE)"
             ]
         );
     }
