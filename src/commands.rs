@@ -176,11 +176,15 @@ fn write_results(
 
 /// `--agg`: Elasticsearch-style aggregations over the matches, printed as their JSON result.
 fn aggregate(engine: &Engine, req: &lede::SearchRequest, agg: &str) -> Result<ExitCode> {
-    let result = engine.aggregate(req, agg)?;
+    let (result, total) = engine.aggregate(req, agg)?;
     let mut out = io::stdout().lock();
     serde_json::to_writer(&mut out, &result)?;
     writeln!(out)?;
     out.flush()?;
+    if total == 0 {
+        eprintln!("lede: no articles match {:?}", req.query);
+        return Ok(ExitCode::from(1));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

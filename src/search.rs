@@ -467,7 +467,8 @@ impl Engine {
 
     /// Elasticsearch-style aggregations (`--agg`) over the matches of `req`, as their
     /// Elasticsearch-shaped JSON result. A mistake in the JSON is reported with its place.
-    pub fn aggregate(&self, req: &SearchRequest, json: &str) -> Result<serde_json::Value> {
+    /// Elasticsearch-style aggregations over the matches, and how many matched.
+    pub fn aggregate(&self, req: &SearchRequest, json: &str) -> Result<(serde_json::Value, usize)> {
         let bad = Error::Aggregation;
         let aggs: tantivy::aggregation::agg_req::Aggregations = serde_json::from_str(json)
             .map_err(|e| {
@@ -477,15 +478,36 @@ impl Engine {
                     e.column()
                 ))
             })?;
+        // tantivy answers an unknown field with empty buckets: name the fields instead.
+        let schema = self.store.index.schema();
+        let fast: Vec<&str> = schema
+            .fields()
+            .filter(|(_, entry)| entry.is_fast())
+            .map(|(_, entry)| entry.name())
+            .collect();
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| bad(e.to_string()))?;
+        for name in agg_fields(&value) {
+            if !fast.contains(&name) {
+                let hint = query::did_you_mean(name, fast.iter().copied())
+                    .map(|f| format!("; did you mean '{f}'?"))
+                    .unwrap_or_default();
+                return Err(bad(format!(
+                    "no field '{name}' to aggregate (fields: {}){hint}",
+                    fast.join(", ")
+                )));
+            }
+        }
         let (parsed, _) = self.parse_auto(&req.query, req.combine, &req.scope, req.exact)?;
         let collector =
             tantivy::aggregation::AggregationCollector::from_aggs(aggs, Default::default());
-        let result = self
+        let (total, result) = self
             .reader
             .searcher()
-            .search(parsed.query.as_ref(), &collector)
+            .search(parsed.query.as_ref(), &(Count, collector))
             .map_err(|e| bad(e.to_string()))?;
-        serde_json::to_value(result).map_err(|e| bad(e.to_string()))
+        let value = serde_json::to_value(result).map_err(|e| bad(e.to_string()))?;
+        Ok((value, total))
     }
 
     /// The query for `text` within `scope`: the filters and dates narrow the matches without
@@ -947,4 +969,18 @@ fn term_weights(
             (t.clone(), (1.0 + (n - df + 0.5) / (df + 0.5)).ln())
         })
         .collect()
+}
+
+/// The `"field"` of every aggregation in a request, nested ones too.
+fn agg_fields(value: &serde_json::Value) -> Vec<&str> {
+    let mut out = Vec::new();
+    if let serde_json::Value::Object(map) = value {
+        for (key, v) in map {
+            match (key.as_str(), v) {
+                ("field", serde_json::Value::String(name)) => out.push(name.as_str()),
+                _ => out.extend(agg_fields(v)),
+            }
+        }
+    }
+    out
 }

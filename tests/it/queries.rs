@@ -408,12 +408,13 @@ fn similar_articles_leave_out_the_article() {
 #[test]
 fn aggregations_and_their_errors() {
     let e = engine();
-    let v = e
+    let (v, total) = e
         .aggregate(
             &req("grain"),
             r#"{"by_source": {"terms": {"field": "source"}}}"#,
         )
         .unwrap();
+    assert_eq!(total, 4);
     assert_eq!(
         v["by_source"]["buckets"],
         serde_json::json!([{"key": "Reuters", "doc_count": 3}, {"key": "Wire", "doc_count": 1}])
@@ -426,6 +427,15 @@ fn aggregations_and_their_errors() {
             .starts_with("cannot run --agg: not an aggregation at line 1, column 27"),
         "{err}"
     );
+    // tantivy gives empty buckets for a field it does not know; lede names the fields.
+    let nested = r#"{"y": {"histogram": {"field": "word_count", "interval": 10},
+                          "aggs": {"z": {"terms": {"field": "autor"}}}}}"#;
+    let err = e.aggregate(&req("grain"), nested).unwrap_err().to_string();
+    assert!(
+        err.starts_with("cannot run --agg: no field 'autor' to aggregate (fields: "),
+        "{err}"
+    );
+    assert!(err.ends_with("; did you mean 'author'?"), "{err}");
 }
 
 #[test]
