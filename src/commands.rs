@@ -368,8 +368,8 @@ fn show(args: &ShowArgs) -> Result<ExitCode> {
         output::write_shown(&mut out, &shown, color)?;
     }
     out.flush()?;
-    if args.query.is_some() && shown.matches.is_empty() {
-        eprintln!("lede: the query does not match the body of this article");
+    if args.query.is_some() && shown.matches.is_empty() && shown.title_matches.is_empty() {
+        eprintln!("lede: the query matches neither the title nor the body of this article");
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)

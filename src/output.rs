@@ -146,15 +146,17 @@ pub fn write_reading(w: &mut impl Write, r: &Reading) -> io::Result<()> {
 pub fn write_shown(w: &mut impl Write, s: &Shown, color: bool) -> io::Result<()> {
     let p = Painter { color };
     let a = &s.article;
-    p.paint(
-        w,
-        TITLE,
-        if a.title.is_empty() {
-            "(untitled)"
-        } else {
-            &a.title
-        },
-    )?;
+    if a.title.is_empty() {
+        p.paint(w, TITLE, "(untitled)")?;
+    } else {
+        let mut at = 0;
+        for &(ms, me) in &s.title_matches {
+            p.paint(w, TITLE, &a.title[at..ms])?;
+            mark(w, &p, &a.title[ms..me])?;
+            at = me;
+        }
+        p.paint(w, TITLE, &a.title[at..])?;
+    }
     writeln!(w)?;
     let mut meta: Vec<String> = Vec::new();
     if !a.authors.is_empty() {
@@ -193,33 +195,35 @@ pub fn write_shown(w: &mut impl Write, s: &Shown, color: bool) -> io::Result<()>
             .filter(|&&(ms, me)| ms >= start && me <= end)
         {
             w.write_all(&s.body.as_bytes()[at..ms])?;
-            if color {
-                p.paint(w, MATCH, &s.body[ms..me])?;
-            } else {
-                write!(w, "[[{}]]", &s.body[ms..me])?;
-            }
+            mark(w, &p, &s.body[ms..me])?;
             at = me;
         }
         w.write_all(&s.body.as_bytes()[at..end])?;
         writeln!(w, "\n")?;
     }
-    if !s.matches.is_empty() {
+    let found = s.matches.len() + s.title_matches.len();
+    if found > 0 {
         p.paint(
             w,
             DIM,
             &format!(
                 "{} {}",
-                thousands(s.matches.len() as u64),
-                if s.matches.len() == 1 {
-                    "match"
-                } else {
-                    "matches"
-                }
+                thousands(found as u64),
+                if found == 1 { "match" } else { "matches" }
             ),
         )?;
         writeln!(w)?;
     }
     Ok(())
+}
+
+/// A match in `lede show`: in colour on a terminal, else between `[[` and `]]`.
+fn mark(w: &mut impl Write, p: &Painter, text: &str) -> io::Result<()> {
+    if p.color {
+        p.paint(w, MATCH, text)
+    } else {
+        write!(w, "[[{text}]]")
+    }
 }
 
 /// One hit as text (for `--all`, which writes hits as they come).

@@ -97,6 +97,8 @@ pub struct ParsedQuery {
     pub notes: Vec<String>,
     /// What to highlight in the body.
     pub patterns: Vec<Pattern>,
+    /// What to highlight in the title.
+    pub title_patterns: Vec<Pattern>,
     /// How many parts the query has that only spaces join (0 when it uses operators): with
     /// fewer than two, requiring all of them or any of them is the same.
     pub implicit_clauses: usize,
@@ -164,6 +166,13 @@ pub fn parse(
     };
     let mut patterns = Vec::new();
     collect_patterns(&ast, &mut builder.analyzer, exact, &mut patterns);
+    let mut title_patterns = Vec::new();
+    collect_patterns(
+        &for_title(&ast),
+        &mut builder.analyzer,
+        exact,
+        &mut title_patterns,
+    );
     let words = plain_words(&ast, &mut builder.analyzer);
     let implicit = implicit_clauses(&ast, &mut builder.analyzer);
     let query = match builder.build(&ast) {
@@ -209,6 +218,7 @@ pub fn parse(
         matches_nothing,
         notes,
         patterns,
+        title_patterns,
         implicit_clauses: implicit,
     })
 }
@@ -1251,6 +1261,34 @@ fn is_compound(word: &str) -> bool {
 
 /// The terms and phrases of the query that can match body text, analysed as the index is;
 /// excluded parts (NOT, -) and parts on other fields are left out.
+/// The query as the title sees it, for its patterns: `title:` parts become plain words and
+/// `body:` parts are left out (patterns are made for plain words and `body:`).
+fn for_title(ast: &UserInputAst) -> UserInputAst {
+    match ast {
+        UserInputAst::Clause(clauses) => UserInputAst::Clause(
+            clauses
+                .iter()
+                .map(|(occur, sub)| (*occur, for_title(sub)))
+                .collect(),
+        ),
+        UserInputAst::Boost(sub, boost) => UserInputAst::Boost(Box::new(for_title(sub)), *boost),
+        UserInputAst::Leaf(leaf) => match leaf.as_ref() {
+            UserInputLeaf::Literal(lit) => {
+                let field_name = match lit.field_name.as_deref() {
+                    Some("title") => None,
+                    Some("body") => Some("title".to_string()),
+                    _ => lit.field_name.clone(),
+                };
+                UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(UserInputLiteral {
+                    field_name,
+                    ..lit.clone()
+                })))
+            }
+            _ => ast.clone(),
+        },
+    }
+}
+
 fn collect_patterns(
     ast: &UserInputAst,
     analyzer: &mut TextAnalyzer,

@@ -359,17 +359,19 @@ impl Engine {
         let mut finder = PassageFinder::new(Vec::new(), &HashMap::new());
         let hit = hit(fields, 1, None, &doc, &mut finder, 0);
         let body = fields.article(&doc).body;
-        let (matches, notes) = match query {
+        let (matches, title_matches, notes) = match query {
             Some(q) => {
                 let parsed = self.parse(q, Combine::Any, &Scope::default(), false)?;
-                let mut finder = PassageFinder::with_analyzer(
-                    parsed.patterns,
-                    &HashMap::new(),
-                    self.analysis.index(),
-                );
-                (finder.highlights(&body), parsed.notes)
+                let finder = |patterns| {
+                    PassageFinder::with_analyzer(patterns, &HashMap::new(), self.analysis.index())
+                };
+                (
+                    finder(parsed.patterns).highlights(&body),
+                    finder(parsed.title_patterns).highlights(&hit.title),
+                    parsed.notes,
+                )
             }
-            None => (Vec::new(), Vec::new()),
+            None => (Vec::new(), Vec::new(), Vec::new()),
         };
         let mut paragraphs = Vec::new();
         let mut offset = 0;
@@ -391,6 +393,7 @@ impl Engine {
             body,
             paragraphs,
             matches,
+            title_matches,
             notes,
         })
     }
@@ -786,6 +789,8 @@ pub struct Shown {
     pub paragraphs: Vec<Paragraph>,
     /// Byte ranges of the body where the query matches.
     pub matches: Vec<(usize, usize)>,
+    /// Byte ranges of the title where the query matches.
+    pub title_matches: Vec<(usize, usize)>,
     pub notes: Vec<String>,
 }
 

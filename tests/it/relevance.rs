@@ -207,7 +207,7 @@ fn show_marks_every_match_in_numbered_paragraphs() {
     ]);
     assert_eq!(code, 0);
     assert!(
-        out.starts_with("Harbour budget approved\ncorpus/a.txt\nsection / · "),
+        out.starts_with("[[Harbour]] [[budget]] approved\ncorpus/a.txt\nsection / · "),
         "{out}"
     );
     assert!(
@@ -235,7 +235,19 @@ fn show_marks_every_match_in_numbered_paragraphs() {
         (code, err.as_str()),
         (
             1,
-            "lede: the query does not match the body of this article\n"
+            "lede: the query matches neither the title nor the body of this article\n"
         )
     );
+    // A title-only query marks the title (and nothing in the body).
+    let (code, out, _) = env.run(&[
+        "show",
+        "corpus/a.txt",
+        "--query",
+        "title:approved",
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["title_matches"], serde_json::json!([[15, 23]]));
+    assert_eq!(v["matches"], serde_json::json!([]));
 }
