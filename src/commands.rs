@@ -39,7 +39,12 @@ pub fn run(command: Command) -> Result<ExitCode> {
 fn index(args: &IndexArgs) -> Result<ExitCode> {
     let req = args.to_request();
     let reporter = StderrReporter::new(!args.corpus.quiet);
+    let existed = req.index.exists();
     let summary = indexer::run(&req, &reporter)?;
+    if !summary.committed && !existed {
+        // --strict refused the run: leave no empty index behind either.
+        let _ = std::fs::remove_dir_all(&req.index);
+    }
     reporter.finish();
     let mut out = io::stdout().lock();
     if args.corpus.json {

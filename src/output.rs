@@ -347,7 +347,18 @@ pub fn write_json(w: &mut impl Write, results: &SearchResults) -> io::Result<()>
 
 /// The summary of an indexing run, for people.
 pub fn write_index_summary(w: &mut impl Write, s: &IndexSummary) -> io::Result<()> {
-    if s.changed() || s.files > 0 {
+    if !s.committed {
+        writeln!(
+            w,
+            "read {} {} from {} {} ({:.1} MB) in {:.2} s; nothing was committed (--strict)",
+            thousands(s.articles),
+            plural(s.articles, "article", "articles"),
+            thousands(s.files),
+            plural(s.files, "file", "files"),
+            s.bytes as f64 / 1e6,
+            s.seconds,
+        )?;
+    } else if s.changed() || s.files > 0 {
         writeln!(
             w,
             "indexed {} {} from {} {} ({:.1} MB) in {:.2} s: {:.1} MB/s",

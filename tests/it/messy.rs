@@ -167,7 +167,14 @@ fn strict_leaves_the_index_as_it_was() {
     assert_eq!(total(&env, "pelicanplain"), 1);
     let (code, out, err) = env.run(&["index", "corpus", "--add", "--strict"]);
     assert_eq!(code, 2);
-    assert!(out.starts_with("indexed "), "the summary is printed: {out}");
+    assert!(out.starts_with("read "), "the summary is printed: {out}");
+    assert!(
+        out.lines()
+            .next()
+            .unwrap()
+            .ends_with("; nothing was committed (--strict)"),
+        "{out}"
+    );
     assert!(
         err.ends_with("so the index was left as it was\n") && err.contains("lede: --strict: "),
         "{err}"
@@ -178,6 +185,10 @@ fn strict_leaves_the_index_as_it_was() {
         "the strict run was not committed"
     );
     assert_eq!(total(&env, "pelicanplain"), 1);
+    // A refused first run leaves no index folder behind.
+    let (code, _, _) = env.run(&["index", "corpus", "--index", "fresh", "--strict"]);
+    assert_eq!(code, 2);
+    assert!(!env.path().join("fresh").exists());
     // A clean corpus passes --strict.
     let (code, _, err) = env.run(&["index", "corpus/good", "--strict", "--rebuild"]);
     assert_eq!(code, 0, "{err}");
