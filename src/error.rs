@@ -43,8 +43,8 @@ pub enum Error {
     },
 
     #[error(
-        "the index at '{index}' holds {}, not {}: add --add to index them too, \
-         or --rebuild to start again from these alone",
+        "the index at '{index}' holds {}, not {}: add --add to index it beside them, \
+         or --rebuild to start again from what you give",
         quoted(recorded),
         quoted(given)
     )]

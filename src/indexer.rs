@@ -231,20 +231,21 @@ impl Indexer {
             .collect();
         let given: Vec<String> = walked.iter().map(|(name, _)| name.clone()).collect();
         let recorded = store.payload().map(|p| p.roots).unwrap_or_default();
-        let same = |a: &[String], b: &[String]| {
-            let a: HashSet<&String> = a.iter().collect();
-            let b: HashSet<&String> = b.iter().collect();
-            a == b
-        };
-        let mut roots = if recorded.is_empty() || same(&recorded, &given) {
-            given
-        } else if req.add {
-            recorded.into_iter().chain(given).collect()
+        // Roots the index does not cover yet. A run over some of its roots updates those and
+        // leaves the others alone (only files under the walked roots can be found gone).
+        let known: HashSet<&String> = recorded.iter().collect();
+        let new: Vec<String> = given
+            .iter()
+            .filter(|g| !known.contains(g))
+            .cloned()
+            .collect();
+        let mut roots = if recorded.is_empty() || new.is_empty() || req.add {
+            recorded.into_iter().chain(given).collect::<Vec<_>>()
         } else {
             return Err(Error::OtherRoots {
                 index: req.index.clone(),
                 recorded,
-                given,
+                given: new,
             });
         };
         roots.sort();

@@ -93,15 +93,15 @@ fn other_roots_need_add_or_rebuild() {
     assert_eq!(code, 2);
     assert_eq!(
         err,
-        "lede: the index at 'index' holds 'a', not 'b': add --add to index them too, \
-         or --rebuild to start again from these alone\n"
+        "lede: the index at 'index' holds 'a', not 'b': add --add to index it beside them, \
+         or --rebuild to start again from what you give\n"
     );
     assert_eq!(total(&env, "m1"), 1, "nothing was removed");
     assert_eq!(counts(&summary(&env, &["b", "--add"])), [1, 0, 0, 0, 2]);
-    // Both roots are now the index's own; either one alone still needs --add.
+    // Both roots are now the index's own, and either one alone updates just itself.
     assert_eq!(counts(&summary(&env, &["a", "b"])), [0, 0, 0, 2, 2]);
     std::fs::remove_file(env.path().join("b/two.txt")).unwrap();
-    let s = summary(&env, &["a", "--add"]);
+    let s = summary(&env, &["a"]);
     assert_eq!(
         counts(&s),
         [0, 0, 0, 1, 2],
