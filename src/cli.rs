@@ -240,8 +240,8 @@ pub struct SearchArgs {
     pub sort: SortArg,
 
     /// Count the matches by a field, over all of them: author, source, section, topic,
-    /// place, person, org, language or format. FIELD=N shows the top N (default 10);
-    /// section=/PATH counts the sections under PATH (repeatable)
+    /// place, person, org, language, format, year or month. FIELD=N shows the top N
+    /// (default 10); section=/PATH counts the sections under PATH (repeatable)
     #[arg(long = "facet", value_name = "FIELD[=N]", value_parser = parse_facet)]
     pub facets: Vec<FacetRequest>,
 
@@ -468,8 +468,8 @@ pub struct SimilarArgs {
 #[derive(Debug, Args)]
 pub struct ScopeArgs {
     /// Only articles with this value: author, source, section (/a/b), topic, place, person,
-    /// org, language or format. The same field twice means either value, different fields
-    /// mean both (repeatable)
+    /// org, language, format, year (YYYY) or month (YYYY-MM). The same field twice means
+    /// either value, different fields mean both (repeatable)
     #[arg(long = "filter", value_name = "FIELD=VALUE", value_parser = parse_filter)]
     pub filters: Vec<Filter>,
 
@@ -626,8 +626,15 @@ fn parse_facet(arg: &str) -> Result<FacetRequest, String> {
         Some((name, value)) => (name, Some(value)),
         None => (arg, None),
     };
-    let field = FacetField::from_name(name)
-        .ok_or_else(|| format!("unknown facet '{name}' (facets: {})", FacetField::names()))?;
+    let field = FacetField::from_name(name).ok_or_else(|| {
+        let hint = did_you_mean(name, FacetField::ALL.map(FacetField::name))
+            .map(|f| format!("; did you mean '{f}'?"))
+            .unwrap_or_default();
+        format!(
+            "unknown facet '{name}' (facets: {}){hint}",
+            FacetField::names()
+        )
+    })?;
     let mut request = FacetRequest {
         field,
         size: DEFAULT_FACET_SIZE,
@@ -635,7 +642,8 @@ fn parse_facet(arg: &str) -> Result<FacetRequest, String> {
     };
     match value {
         None => {}
-        Some(path) if field == FacetField::Section && path.starts_with('/') => {
+        // `section=/bbc`, or `section=bbc/tech` (a section path, with or without its slash).
+        Some(path) if field == FacetField::Section && path.parse::<usize>().is_err() => {
             request.under = path
                 .split('/')
                 .filter(|p| !p.is_empty())
@@ -874,6 +882,17 @@ mod tests {
         assert!(
             err.to_string()
                 .contains("expected a number of values after 'topic=', not 'many'")
+        );
+        let err = Cli::try_parse_from(["lede", "search", "x", "--facet", "autor"]).unwrap_err();
+        assert!(err.to_string().contains("did you mean 'author'?"), "{err}");
+        let cli =
+            Cli::try_parse_from(["lede", "search", "x", "--facet", "section=bbc/tech"]).unwrap();
+        let Command::Search(args) = cli.command else {
+            panic!("not search")
+        };
+        assert_eq!(
+            args.to_request().facets[0].under,
+            ["bbc".to_string(), "tech".into()]
         );
     }
 

@@ -362,6 +362,7 @@ fn describe_leaves(ast: &UserInputAst, analyzer: &mut TextAnalyzer, out: &mut Ve
                     .collect()
             };
             let spellings = spellings(lit)
+                .filter(|_| !metadata || lit.field_name.as_deref() == Some("exact"))
                 .map(|(spaced, joined)| vec![format!("\"{}\"", spaced.phrase), joined.phrase])
                 .unwrap_or_default();
             out.push(WordReading {
