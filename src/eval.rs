@@ -54,7 +54,9 @@ pub fn read(dir: &Path) -> Result<Collection> {
         }
         _ => trec(&entries)?,
     };
-    c.name = dir
+    // `lede eval .` is named after the folder it is, not "".
+    c.name = std::fs::canonicalize(dir)
+        .unwrap_or_else(|_| dir.to_path_buf())
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
@@ -131,7 +133,7 @@ pub fn smart(all: &str, que: &str, rel: &str) -> Collection {
 /// `<num>` and `<title>`; qrels lines `query 0 doc relevance` (relevance above 0 counts).
 fn trec(files: &[PathBuf]) -> Result<Collection> {
     let mut c = Collection::default();
-    for path in files {
+    for path in files.iter().filter(|p| p.is_file()) {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().to_lowercase())
@@ -222,7 +224,8 @@ impl Scores {
             .enumerate()
             .filter(|(_, d)| is_rel(d))
             .map(|(i, _)| 1.0 / ((i + 2) as f64).log2())
-            .sum();
+            // Not `sum()`, which gives -0.0 for nothing, printed as "-0.0000".
+            .fold(0.0, |a, b| a + b);
         let ideal: f64 = (0..relevant.len().min(10))
             .map(|i| 1.0 / ((i + 2) as f64).log2())
             .sum();
@@ -473,6 +476,7 @@ mod tests {
         assert!((s.mrr - 1.0).abs() < 1e-12);
         let none = Scores::of(&list(&["x", "y"]), &set(&["a"]));
         assert_eq!(none, Scores::default());
+        assert!(none.ndcg10.is_sign_positive(), "0, not -0 (printed \"-0.0000\")");
         let late = Scores::of(&list(&["x", "y", "a"]), &set(&["a"]));
         assert!((late.mrr - 1.0 / 3.0).abs() < 1e-12 && (late.map - 1.0 / 3.0).abs() < 1e-12);
         let mean = Scores::mean(&[s, none]);
