@@ -66,6 +66,12 @@ pub enum Error {
     #[error(transparent)]
     Query(#[from] QueryError),
 
+    #[error(
+        "the index at '{path}' is damaged ({reason}): run `lede index --rebuild --index {path}` \
+         to build it again"
+    )]
+    Damaged { path: PathBuf, reason: String },
+
     #[error("index '{path}': {reason}")]
     Index {
         path: PathBuf,
@@ -109,6 +115,19 @@ impl Error {
                 tantivy::directory::error::LockError::LockBusy,
                 _,
             ) => Error::Locked(path),
+            // A damaged file (meta.json that is not JSON, a truncated segment): say how to
+            // recover, and keep tantivy's account short (it quotes the whole file).
+            reason if format!("{reason:?}").to_lowercase().contains("corrupt") => {
+                let text = match &reason {
+                    tantivy::TantivyError::DataCorruption(c) => format!("{c:?}"),
+                    other => other.to_string(),
+                };
+                let text = text.split(" Content:").next().unwrap_or_default();
+                Error::Damaged {
+                    path,
+                    reason: text.chars().take(200).collect(),
+                }
+            }
             reason => Error::Index { path, reason },
         }
     }

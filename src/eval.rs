@@ -476,7 +476,10 @@ mod tests {
         assert!((s.mrr - 1.0).abs() < 1e-12);
         let none = Scores::of(&list(&["x", "y"]), &set(&["a"]));
         assert_eq!(none, Scores::default());
-        assert!(none.ndcg10.is_sign_positive(), "0, not -0 (printed \"-0.0000\")");
+        assert!(
+            none.ndcg10.is_sign_positive(),
+            "0, not -0 (printed \"-0.0000\")"
+        );
         let late = Scores::of(&list(&["x", "y", "a"]), &set(&["a"]));
         assert!((late.mrr - 1.0 / 3.0).abs() < 1e-12 && (late.map - 1.0 / 3.0).abs() < 1e-12);
         let mean = Scores::mean(&[s, none]);

@@ -249,6 +249,23 @@ fn a_locked_index_is_refused() {
 }
 
 #[test]
+fn a_damaged_index_says_how_to_rebuild() {
+    let env = indexed();
+    std::fs::write(env.path().join("index/meta.json"), "{garbage").unwrap();
+    let (code, _, err) = env.run(&["search", "antisatellite"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("lede: the index at 'index' is damaged (Data corruption")
+            && err.ends_with(": run `lede index --rebuild --index index` to build it again\n"),
+        "{err}"
+    );
+    let (code, _, err) = env.run(&["index", "corpus", "--rebuild"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, _) = env.run(&["search", "antisatellite"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
 fn another_schema_version_asks_for_rebuild() {
     let env = indexed();
     let meta = env.path().join("index/meta.json");
