@@ -283,6 +283,13 @@ fn batch(args: &BatchArgs) -> Result<ExitCode> {
         eprintln!("lede: {errors} of {} queries could not be read", rows.len());
         return Ok(ExitCode::from(2));
     }
+    if rows.is_empty() {
+        eprintln!("lede: no queries in '{}'", args.file.display());
+    }
+    // As for a search: 1 when nothing matched (no query found anything, or there was none).
+    if rows.iter().all(|r| r.total.unwrap_or(0) == 0) {
+        return Ok(ExitCode::from(1));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -182,6 +182,15 @@ fn batch_files_give_a_row_per_query() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["rows"][0]["total"], 1);
     assert_eq!(v["rows"][1]["total"], 1);
+    env.write("none.txt", "zebra\n");
+    let (code, _, _) = env.run(&["batch", "none.txt"]);
+    assert_eq!(code, 1, "no query matched");
+    env.write("empty.txt", "# nothing yet\n");
+    let (code, _, err) = env.run(&["batch", "empty.txt"]);
+    assert_eq!(
+        (code, err.as_str()),
+        (1, "lede: no queries in 'empty.txt'\n")
+    );
 }
 
 #[test]
