@@ -90,6 +90,47 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(!String::from_utf8(out.stdout).unwrap().contains('\u{1b}'));
 }
 
+/// Runs lede on a terminal (a pseudo-terminal from `script`), or `None` when there is no
+/// `script` to make one.
+fn on_a_terminal(env: &crate::harness::TestEnv, args: &str, no_color: bool) -> Option<String> {
+    let lede = assert_cmd::cargo::cargo_bin("lede");
+    let mut cmd = std::process::Command::new("script");
+    cmd.current_dir(env.path())
+        .args(["-qec", &format!("{} {args}", lede.display()), "/dev/null"])
+        .env("TERM", "xterm-256color")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR")
+        .env_remove("CLICOLOR_FORCE");
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    }
+    match cmd.output() {
+        Ok(out) => {
+            let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+            assert!(out.status.success(), "{stdout}");
+            Some(stdout)
+        }
+        Err(_) => {
+            eprintln!("skipped: no `script` to run lede on a terminal");
+            None
+        }
+    }
+}
+
+#[test]
+fn a_terminal_gets_colour_unless_no_color() {
+    let env = indexed();
+    let Some(tty) = on_a_terminal(&env, "search antisatellite", false) else {
+        return;
+    };
+    assert!(tty.contains("\u{1b}[1m\u{1b}[31mantisatellite"), "{tty:?}");
+    let tty = on_a_terminal(&env, "search antisatellite", true).unwrap();
+    assert!(
+        tty.contains("antisatellite") && !tty.contains('\u{1b}'),
+        "{tty:?}"
+    );
+}
+
 #[test]
 fn no_hits_exit_1_and_say_so() {
     let env = indexed();
