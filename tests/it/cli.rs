@@ -132,6 +132,20 @@ fn a_terminal_gets_colour_unless_no_color() {
 }
 
 #[test]
+fn a_terminal_gets_a_progress_bar_and_quiet_prints_nothing() {
+    let env = TestEnv::new();
+    spellings_corpus(&env);
+    let Some(tty) = on_a_terminal(&env, "index corpus", false) else {
+        return;
+    };
+    // The bar (bytes, rate, files and articles, ETA), drawn at least once before the summary.
+    assert!(tty.contains("KiB") && tty.contains("ETA"), "{tty:?}");
+    assert!(tty.contains("indexed 4 articles from 4 files"), "{tty:?}");
+    let (code, out, err) = env.run(&["index", "corpus", "--rebuild", "--quiet"]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+}
+
+#[test]
 fn no_hits_exit_1_and_say_so() {
     let env = indexed();
     let (code, out, err) = env.run(&["search", "zebra"]);
