@@ -48,6 +48,10 @@ pub fn parse(text: &str) -> Result<(Vec<Item>, Vec<String>), NotAFeed> {
     let mut source: Option<String> = None;
     let mut language: Option<String> = None;
     let mut root_checked = false;
+    // Inside an item's title or body, the depth of that element: Atom's `type="xhtml"` puts
+    // markup there (`<content><div><p>text</p></div></content>`), whose text all belongs to it.
+    let mut capture: Option<usize> = None;
+    let mut marked_up = false;
 
     loop {
         let event = match reader.read_event() {
@@ -75,8 +79,29 @@ pub fn parse(text: &str) -> Result<(Vec<Item>, Vec<String>), NotAFeed> {
                 path.push(name);
             }
             Event::Empty(e) if !root_checked => return Err(NotAFeed { root: local(&e) }),
+            Event::Start(e) if capture.is_some() => {
+                marked_up = true;
+                let name = local(&e);
+                if is_block(&name) {
+                    buf.push_str("\n\n");
+                }
+                path.push(name);
+            }
+            Event::Empty(e) if capture.is_some() => {
+                if is_block(&local(&e)) {
+                    buf.push('\n');
+                }
+            }
+            Event::End(_) if capture.is_some_and(|depth| path.len() > depth) => {
+                if path.pop().is_some_and(|name| is_block(&name)) {
+                    buf.push_str("\n\n");
+                }
+            }
             Event::Start(e) => {
                 let name = local(&e);
+                if item.is_some() && is_text_element(&name) {
+                    capture = Some(path.len() + 1);
+                }
                 if matches!(name.as_str(), "item" | "entry") {
                     item = Some(Fields::default());
                 }
@@ -106,9 +131,20 @@ pub fn parse(text: &str) -> Result<(Vec<Item>, Vec<String>), NotAFeed> {
                 }),
             },
             Event::End(_) => {
+                capture = None;
                 let name = path.pop().unwrap_or_default();
                 let parent = path.last().map(String::as_str).unwrap_or("");
-                let value = buf.trim().to_string();
+                let value = if std::mem::take(&mut marked_up) {
+                    // XHTML's paragraphs, each once, without the markup's blank lines.
+                    let paragraphs: Vec<&str> = buf
+                        .split("\n\n")
+                        .map(str::trim)
+                        .filter(|p| !p.is_empty())
+                        .collect();
+                    paragraphs.join("\n\n")
+                } else {
+                    buf.trim().to_string()
+                };
                 buf.clear();
                 match item.as_mut() {
                     Some(_) if matches!(name.as_str(), "item" | "entry") => {
@@ -126,7 +162,16 @@ pub fn parse(text: &str) -> Result<(Vec<Item>, Vec<String>), NotAFeed> {
                     None => {}
                 }
             }
-            Event::Eof => break,
+            Event::Eof => {
+                if let Some(fields) = item.take() {
+                    let n = items.len() + 1;
+                    warnings.push(format!(
+                        "the file ends inside item {n} (cut off?): indexed what it holds"
+                    ));
+                    items.push(finish(fields, n, &source, &language));
+                }
+                break;
+            }
             _ => {}
         }
     }
@@ -136,6 +181,22 @@ pub fn parse(text: &str) -> Result<(Vec<Item>, Vec<String>), NotAFeed> {
         });
     }
     Ok((items, warnings))
+}
+
+/// The elements of an item whose text is a field (the title, the bodies).
+fn is_text_element(name: &str) -> bool {
+    matches!(
+        name,
+        "title" | "description" | "summary" | "content" | "encoded"
+    )
+}
+
+/// XHTML elements that end a paragraph or a line (the rest run on inside the text).
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div" | "br" | "li" | "blockquote" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "tr"
+    )
 }
 
 fn local(e: &BytesStart) -> String {
@@ -332,6 +393,32 @@ mod tests {
         assert_eq!(a.topics, ["marine"]);
         assert_eq!(a.body, "Kelp forests are recovering.");
         assert_eq!(a.source.as_deref(), Some("The Northern Ledger"));
+    }
+
+    #[test]
+    fn atom_xhtml_is_read_as_text() {
+        let feed = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>Ledger</title>
+<entry><id>x1</id>
+<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Tide <b>gauges</b> fail</div></title>
+<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>First <em>para</em>graph.</p><p>Second one.</p></div></content>
+</entry></feed>"#;
+        let (items, warnings) = parse(feed).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let a = &items[0].1;
+        assert_eq!(a.title, "Tide gauges fail");
+        assert_eq!(a.body, "First paragraph.\n\nSecond one.");
+    }
+
+    #[test]
+    fn a_feed_cut_off_keeps_its_last_item_and_says_so() {
+        let cut = &RSS[..RSS.find("<title>Second item</title>").unwrap() + 26];
+        let (items, warnings) = parse(cut).unwrap();
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[1].1.title, "Second item");
+        assert_eq!(
+            warnings,
+            ["the file ends inside item 2 (cut off?): indexed what it holds"]
+        );
     }
 
     #[test]
