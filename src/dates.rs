@@ -20,8 +20,22 @@ const STRTIME_FORMATS: &[&str] = &[
     "%Y-%m-%d %H:%M", // 2019-07-28 10:00
 ];
 
-/// Reads a date written by a person or a program; `None` when it is not a date we know.
+/// The years an index can hold: tantivy keeps dates as nanoseconds in an i64, which reach
+/// from 1677 to 2262; a date outside them would come back as another (2361 as 1776).
+const YEARS: std::ops::RangeInclusive<i16> = 1678..=2261;
+
+/// Whether an index can hold this date (see [`YEARS`]).
+pub fn storable(ts: Timestamp) -> bool {
+    YEARS.contains(&TimeZone::UTC.to_datetime(ts).year())
+}
+
+/// Reads a date written by a person or a program; `None` when it is not a date we know, or
+/// one outside the years an index can hold (1678 to 2261).
 pub fn parse(text: &str) -> Option<Timestamp> {
+    parse_any(text).filter(|&ts| storable(ts))
+}
+
+fn parse_any(text: &str) -> Option<Timestamp> {
     let text = text.trim();
     if text.is_empty() {
         return None;
@@ -174,7 +188,14 @@ mod tests {
 
     #[test]
     fn non_dates_are_none() {
-        for text in ["", "yesterday", "2019-13-40", "July 2019 maybe"] {
+        for text in [
+            "",
+            "yesterday",
+            "2019-13-40",
+            "July 2019 maybe",
+            "2400-01-01",
+            "1600-05-05",
+        ] {
             assert_eq!(parse(text), None, "{text}");
         }
     }

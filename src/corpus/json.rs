@@ -127,14 +127,38 @@ pub struct Records {
     pub warnings: Vec<String>,
 }
 
+impl Records {
+    /// Keeps an article, and its warning under its record's name (`line 3: ...`).
+    fn push(&mut self, n: usize, (article, warning): (Article, Option<String>), unit: &str) {
+        if let Some(w) = warning {
+            self.warnings.push(match n {
+                0 => w,
+                n => format!("{unit} {n}: {w}"),
+            });
+        }
+        self.articles.push((n, article));
+    }
+}
+
 /// Reads a `.json` file.
 pub fn parse_document(text: &str, map: &FieldMap) -> Records {
     let mut out = Records::default();
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            out.warnings
-                .push(format!("malformed JSON at line {}: {e}", e.line()));
+            // An array cut off or broken part way: the whole items before the break count.
+            let items = items_before_error(text);
+            out.warnings.push(format!(
+                "malformed JSON at line {}, column {} ({e}): {}",
+                e.line(),
+                e.column(),
+                match items.len() {
+                    0 => "nothing in it could be read".to_string(),
+                    1 => "the 1 item before it is read".to_string(),
+                    n => format!("the {n} items before it are read"),
+                }
+            ));
+            read_items(&items, map, &mut out);
             return out;
         }
     };
@@ -142,11 +166,17 @@ pub fn parse_document(text: &str, map: &FieldMap) -> Records {
         Value::Array(items) => read_items(&items, map, &mut out),
         Value::Object(obj) => match single_array(&obj, map) {
             Some(items) => read_items(items, map, &mut out),
-            None => out.articles.push((0, article(&obj, map))),
+            None => out.push(0, article(&obj, map), "item"),
         },
-        _ => out
-            .warnings
-            .push("the JSON is neither an object nor an array of objects".into()),
+        other => out.warnings.push(format!(
+            "the JSON is a {}, not an object or an array of objects",
+            match other {
+                Value::String(_) => "string",
+                Value::Number(_) => "number",
+                Value::Bool(_) => "boolean",
+                _ => "null",
+            }
+        )),
     }
     out
 }
@@ -154,12 +184,37 @@ pub fn parse_document(text: &str, map: &FieldMap) -> Records {
 fn read_items(items: &[Value], map: &FieldMap, out: &mut Records) {
     for (i, item) in items.iter().enumerate() {
         match item.as_object() {
-            Some(obj) => out.articles.push((i + 1, article(obj, map))),
+            Some(obj) => out.push(i + 1, article(obj, map), "item"),
             None => out
                 .warnings
                 .push(format!("item {} of the array is not an object", i + 1)),
         }
     }
+}
+
+/// The items of a top-level array up to the first one that does not parse (none when the
+/// text is not an array).
+fn items_before_error(text: &str) -> Vec<Value> {
+    use serde::Deserializer as _;
+    use serde::de::{SeqAccess, Visitor};
+
+    struct Items<'a>(&'a mut Vec<Value>);
+    impl<'de> Visitor<'de> for Items<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an array")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(item) = seq.next_element::<Value>()? {
+                self.0.push(item);
+            }
+            Ok(())
+        }
+    }
+    let mut items = Vec::new();
+    let mut de = serde_json::Deserializer::from_str(text);
+    let _ = (&mut de).deserialize_seq(Items(&mut items));
+    items
 }
 
 /// A wrapper object (`{"status": "ok", "articles": [...]}`): the one array of objects it holds,
@@ -189,7 +244,7 @@ pub fn parse_lines(text: &str, map: &FieldMap) -> Records {
             continue;
         }
         match serde_json::from_str::<Value>(line) {
-            Ok(Value::Object(obj)) => out.articles.push((line_no, article(&obj, map))),
+            Ok(Value::Object(obj)) => out.push(line_no, article(&obj, map), "line"),
             Ok(_) => out
                 .warnings
                 .push(format!("line {line_no}: not a JSON object (skipped)")),
@@ -201,8 +256,8 @@ pub fn parse_lines(text: &str, map: &FieldMap) -> Records {
     out
 }
 
-/// The article in one JSON object.
-fn article(obj: &Map<String, Value>, map: &FieldMap) -> Article {
+/// The article in one JSON object, and what was wrong with it (a date lede cannot read).
+fn article(obj: &Map<String, Value>, map: &FieldMap) -> (Article, Option<String>) {
     let get = |target: Target| {
         map.keys(target)
             .into_iter()
@@ -210,17 +265,32 @@ fn article(obj: &Map<String, Value>, map: &FieldMap) -> Article {
     };
     let text = |target: Target| get(target).and_then(text_of);
     let list = |target: Target| get(target).map(list_of).unwrap_or_default();
-    Article {
+    let date = get(Target::Date).map(|v| (v, date_of(v)));
+    let warning = match date {
+        Some((v, None)) => Some(format!(
+            "{v} is not a date lede reads (dates run from 1678 to 2261): left undated"
+        )),
+        _ => None,
+    };
+    let article = Article {
         id: text(Target::Id).unwrap_or_default(),
         title: text(Target::Title).unwrap_or_default(),
-        body: text(Target::Body).unwrap_or_default(),
+        // A body given as a list of paragraphs keeps them all.
+        body: match get(Target::Body) {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(text_of)
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+            other => other.and_then(text_of).unwrap_or_default(),
+        },
         authors: get(Target::Authors)
             .map(|v| match v {
                 Value::String(s) => split_authors(s),
                 other => list_of(other),
             })
             .unwrap_or_default(),
-        date: get(Target::Date).and_then(date_of),
+        date: date.and_then(|(_, d)| d),
         url: text(Target::Url),
         source: text(Target::Source),
         section: text(Target::Section)
@@ -239,7 +309,8 @@ fn article(obj: &Map<String, Value>, map: &FieldMap) -> Article {
         language: text(Target::Language).map(|l| l.to_ascii_lowercase()),
         format: "json",
         ..Article::default()
-    }
+    };
+    (article, warning)
 }
 
 /// The value under `key` (a dotted path for nested objects), keys compared without case.
@@ -295,7 +366,9 @@ fn date_of(value: &Value) -> Option<jiff::Timestamp> {
         Value::Number(n) => {
             let n = n.as_f64()?;
             let secs = if n.abs() > 1e11 { n / 1000.0 } else { n };
-            jiff::Timestamp::from_second(secs as i64).ok()
+            jiff::Timestamp::from_second(secs as i64)
+                .ok()
+                .filter(|&ts| dates::storable(ts))
         }
         Value::String(s) => dates::parse(s).or_else(|| {
             s.trim()
@@ -418,6 +491,52 @@ mod tests {
     fn a_broken_document_is_a_warning() {
         let r = parse_document("{\"title\": ", &FieldMap::default());
         assert!(r.articles.is_empty());
-        assert!(r.warnings[0].starts_with("malformed JSON at line 1: "));
+        assert!(
+            r.warnings[0].starts_with("malformed JSON at line 1, column 10 (")
+                && r.warnings[0].ends_with("): nothing in it could be read"),
+            "{:?}",
+            r.warnings
+        );
+        let r = parse_document("42", &FieldMap::default());
+        assert_eq!(
+            r.warnings,
+            ["the JSON is a number, not an object or an array of objects"]
+        );
+    }
+
+    #[test]
+    fn an_array_cut_off_keeps_its_whole_items() {
+        let text = "[{\"title\": \"A\", \"body\": \"a\"},\n {\"title\": \"B\", \"body\": \"b\"},\n {\"title\": \"C\", \"bo";
+        let r = parse_document(text, &FieldMap::default());
+        assert_eq!(titles(&r), [(1, "A"), (2, "B")]);
+        assert!(
+            r.warnings[0].starts_with("malformed JSON at line 3, column ")
+                && r.warnings[0].ends_with("): the 2 items before it are read"),
+            "{:?}",
+            r.warnings
+        );
+    }
+
+    #[test]
+    fn bodies_in_paragraphs_and_dates_out_of_range() {
+        let text = r#"{"title": "T", "body": ["One.", "Two."], "date": 12345678901234}"#;
+        let r = parse_document(text, &FieldMap::default());
+        let (_, a) = &r.articles[0];
+        assert_eq!(a.body, "One.\n\nTwo.");
+        assert_eq!(a.date, None, "2361 is past what an index holds");
+        assert_eq!(
+            r.warnings,
+            ["12345678901234 is not a date lede reads (dates run from 1678 to 2261): left undated"]
+        );
+        let r = parse_lines(
+            "{\"title\": \"T\", \"date\": \"soon\"}\n",
+            &FieldMap::default(),
+        );
+        assert_eq!(
+            r.warnings,
+            [
+                "line 1: \"soon\" is not a date lede reads (dates run from 1678 to 2261): left undated"
+            ]
+        );
     }
 }

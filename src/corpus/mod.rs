@@ -254,7 +254,11 @@ pub fn read(file: &CorpusFile, opts: &ReadOptions) -> Result<FileArticles, Skip>
     let before = out.articles.len();
     out.articles.retain(Article::has_text);
     if out.articles.is_empty() {
-        return Err(Skip::Empty);
+        // A file that says why it holds nothing (malformed JSON, say) is corrupt, not empty.
+        return Err(match out.warnings.first() {
+            Some(why) if !single => Skip::Corrupt(why.clone()),
+            _ => Skip::Empty,
+        });
     }
     if !single {
         out.empty_records = (before - out.articles.len()) as u64;
