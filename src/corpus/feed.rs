@@ -87,15 +87,11 @@ pub fn parse(text: &str) -> Result<(Vec<Item>, Vec<String>), NotAFeed> {
                 }
                 path.push(name);
             }
-            Event::Empty(e) if capture.is_some() => {
-                if is_block(&local(&e)) {
-                    buf.push('\n');
-                }
-            }
+            Event::Empty(e) if capture.is_some() && is_block(&local(&e)) => buf.push('\n'),
+            Event::Empty(_) if capture.is_some() => {}
             Event::End(_) if capture.is_some_and(|depth| path.len() > depth) => {
-                if path.pop().is_some_and(|name| is_block(&name)) {
-                    buf.push_str("\n\n");
-                }
+                let block = path.pop().is_some_and(|name| is_block(&name));
+                buf.push_str(if block { "\n\n" } else { "" });
             }
             Event::Start(e) => {
                 let name = local(&e);
