@@ -4,7 +4,7 @@
 //! Ranking is tantivy's BM25 over title and body (title boosted, see `query.rs`); equal scores
 //! are ordered by path, so the same index gives the same output every time.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -12,9 +12,9 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, MultiCollector, TopDocs};
 use tantivy::query::Query;
-use tantivy::query::{EnableScoring, MoreLikeThisQuery, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, TermQuery};
 use tantivy::schema::Field;
-use tantivy::schema::{IndexRecordOption, OwnedValue, Value};
+use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, IndexReader, Searcher, TantivyDocument, Term};
 
 use crate::analyzer::Analysis;
@@ -414,8 +414,8 @@ impl Engine {
             .collect()
     }
 
-    /// The articles most like the one with this id or path (tantivy's MoreLikeThis over its
-    /// title and body), best first, the article itself left out.
+    /// The articles most like the one with this id or path (more-like-this over its title and
+    /// body, see [`Engine::like`]), best first, the article itself left out.
     pub fn similar(&self, key: &str, limit: usize, passages: usize) -> Result<SearchResults> {
         let started = Instant::now();
         let err = |e| Error::index(&self.dir, e);
@@ -424,20 +424,7 @@ impl Engine {
         let limit = limit.min(searcher.num_docs() as usize);
         let addr = self.find(&searcher, key)?;
         let doc: TantivyDocument = searcher.doc(addr).map_err(err)?;
-        let values = |field| -> Vec<OwnedValue> {
-            doc.get_all(field)
-                .filter_map(|v| v.as_str().map(|s| OwnedValue::Str(s.to_string())))
-                .collect()
-        };
-        let query = MoreLikeThisQuery::builder()
-            .with_min_doc_frequency(2)
-            .with_min_term_frequency(1)
-            .with_max_query_terms(30)
-            .with_min_word_length(3)
-            .with_document_fields(vec![
-                (fields.title, values(fields.title)),
-                (fields.body, values(fields.body)),
-            ]);
+        let query = self.like(&searcher, &doc)?;
         let (top, total) = searcher
             .search(
                 &query,
@@ -470,6 +457,57 @@ impl Engine {
 
     /// Elasticsearch-style aggregations (`--agg`) over the matches of `req`, as their
     /// Elasticsearch-shaped JSON result. A mistake in the JSON is reported with its place.
+    /// The query for articles like `doc`, as tantivy's MoreLikeThis makes it (its 30 words
+    /// of 3 letters or more, found in 2 articles or more, that score best by frequency in it
+    /// times idf, each boosted by its share of the best score), but with ties broken by the
+    /// term: tantivy breaks them in hash order, and `lede similar` gave other articles on
+    /// each run.
+    fn like(&self, searcher: &Searcher, doc: &TantivyDocument) -> Result<BooleanQuery> {
+        let fields = &self.store.fields;
+        let mut freqs: BTreeMap<Term, usize> = BTreeMap::new();
+        for field in [fields.title, fields.body] {
+            let mut analyzer = self
+                .store
+                .index
+                .tokenizer_for_field(field)
+                .map_err(|e| Error::index(&self.dir, e))?;
+            for text in doc.get_all(field).filter_map(|v| v.as_str()) {
+                let mut stream = analyzer.token_stream(text);
+                while let Some(token) = stream.next() {
+                    if token.text.chars().count() >= 3 {
+                        *freqs
+                            .entry(Term::from_field_text(field, &token.text))
+                            .or_default() += 1;
+                    }
+                }
+            }
+        }
+        let articles = searcher.num_docs();
+        let mut scored: Vec<(f32, Term)> = Vec::new();
+        for (term, tf) in freqs {
+            let df = searcher
+                .doc_freq(&term)
+                .map_err(|e| Error::index(&self.dir, e))?;
+            if df >= 2 {
+                let idf = (1.0 + (articles as f32 - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
+                scored.push((tf as f32 * idf, term));
+            }
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        scored.truncate(30);
+        let best = scored.first().map_or(1.0, |s| s.0);
+        Ok(BooleanQuery::new(
+            scored
+                .into_iter()
+                .map(|(score, term)| {
+                    let term = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                    let q: Box<dyn Query> = Box::new(BoostQuery::new(term, score / best));
+                    (Occur::Should, q)
+                })
+                .collect(),
+        ))
+    }
+
     /// Elasticsearch-style aggregations over the matches, and how many matched.
     pub fn aggregate(&self, req: &SearchRequest, json: &str) -> Result<(serde_json::Value, usize)> {
         let bad = Error::Aggregation;

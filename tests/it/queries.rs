@@ -406,6 +406,38 @@ fn similar_articles_leave_out_the_article() {
 }
 
 #[test]
+fn similar_articles_are_the_same_every_time() {
+    // 40 words that tie (each once in "q" and in one other article): 30 of them are taken,
+    // the same 30 every time.
+    let store = store::in_ram();
+    let mut writer: tantivy::IndexWriter = store.index.writer(15_000_000).unwrap();
+    let words: Vec<String> = (0..40).map(|i| format!("kw{i:02}z")).collect();
+    let mut docs = vec![a("q", None, &[], "Wire", &words.join(" "))];
+    for (i, w) in words.iter().enumerate() {
+        docs.push(a(&format!("d{i:02}"), None, &[], "Wire", w));
+    }
+    for d in &docs {
+        writer
+            .add_document(store.fields.document(d, Default::default()))
+            .unwrap();
+    }
+    writer.commit().unwrap();
+    let e = Engine::with_store(store, Path::new("(memory)")).unwrap();
+    let want: Vec<String> = (0..30).map(|i| format!("d{i:02}")).collect();
+    for _ in 0..10 {
+        let mut got: Vec<String> = e
+            .similar("q", 100, 0)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.path)
+            .collect();
+        got.sort();
+        assert_eq!(got, want);
+    }
+}
+
+#[test]
 fn aggregations_and_their_errors() {
     let e = engine();
     let (v, total) = e
