@@ -757,29 +757,30 @@ impl Column {
             .collect()
     }
 
-    /// The value of this column for a hit, as JSON.
-    fn json(self, hit: &Hit) -> serde_json::Value {
-        use serde_json::json;
-        match self {
-            Column::Rank => json!(hit.rank),
-            Column::Score => json!(hit.score),
-            Column::Id => json!(hit.id),
-            Column::Path => json!(hit.path),
-            Column::Title => json!(hit.title),
-            Column::Authors => json!(hit.authors),
-            Column::Date => json!(hit.date),
-            Column::Source => json!(hit.source),
-            Column::Section => json!(hit.section),
-            Column::Topics => json!(hit.topics),
-            Column::Places => json!(hit.places),
-            Column::People => json!(hit.people),
-            Column::Orgs => json!(hit.orgs),
-            Column::Language => json!(hit.language),
-            Column::Url => json!(hit.url),
-            Column::WordCount => json!(hit.word_count),
-            Column::Format => json!(hit.format),
-            Column::Passages => json!(hit.passages),
-        }
+    /// The value of this column for a hit, as JSON text (serialized from the typed value, so
+    /// a score keeps its f32 digits and a passage its keys' order, as in `--json`).
+    fn json(self, hit: &Hit) -> String {
+        let text = match self {
+            Column::Rank => serde_json::to_string(&hit.rank),
+            Column::Score => serde_json::to_string(&hit.score),
+            Column::Id => serde_json::to_string(&hit.id),
+            Column::Path => serde_json::to_string(&hit.path),
+            Column::Title => serde_json::to_string(&hit.title),
+            Column::Authors => serde_json::to_string(&hit.authors),
+            Column::Date => serde_json::to_string(&hit.date),
+            Column::Source => serde_json::to_string(&hit.source),
+            Column::Section => serde_json::to_string(&hit.section),
+            Column::Topics => serde_json::to_string(&hit.topics),
+            Column::Places => serde_json::to_string(&hit.places),
+            Column::People => serde_json::to_string(&hit.people),
+            Column::Orgs => serde_json::to_string(&hit.orgs),
+            Column::Language => serde_json::to_string(&hit.language),
+            Column::Url => serde_json::to_string(&hit.url),
+            Column::WordCount => serde_json::to_string(&hit.word_count),
+            Column::Format => serde_json::to_string(&hit.format),
+            Column::Passages => serde_json::to_string(&hit.passages),
+        };
+        text.unwrap_or_else(|_| "null".into())
     }
 
     /// The value of this column for a hit, as a csv cell: lists joined with "; ", passages
@@ -819,10 +820,11 @@ pub fn write_hit_jsonl(w: &mut impl Write, hit: &Hit, columns: &[Column]) -> io:
     write_json_line(w, columns.iter().map(|c| (c.name(), c.json(hit))))
 }
 
-/// One JSON object on a line, its keys in the order given (serde_json's maps sort them).
+/// One JSON object on a line, its keys in the order given (serde_json's maps sort them), each
+/// value already JSON text.
 fn write_json_line<'a>(
     w: &mut impl Write,
-    pairs: impl IntoIterator<Item = (&'a str, serde_json::Value)>,
+    pairs: impl IntoIterator<Item = (&'a str, String)>,
 ) -> io::Result<()> {
     w.write_all(b"{")?;
     for (i, (key, value)) in pairs.into_iter().enumerate() {
@@ -831,7 +833,7 @@ fn write_json_line<'a>(
         }
         serde_json::to_writer(&mut *w, key)?;
         w.write_all(b":")?;
-        serde_json::to_writer(&mut *w, &value)?;
+        w.write_all(value.as_bytes())?;
     }
     w.write_all(b"}\n")
 }
@@ -980,7 +982,7 @@ pub fn write_trend_jsonl(w: &mut impl Write, t: &TrendResults) -> io::Result<()>
             if let (Some(ratios), Some(_)) = (&s.ratios, bucket) {
                 row.push(("ratio", ratios[i].into()));
             }
-            write_json_line(w, row)?;
+            write_json_line(w, row.into_iter().map(|(k, v)| (k, v.to_string())))?;
         }
     }
     Ok(())

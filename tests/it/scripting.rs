@@ -297,4 +297,13 @@ fn stats_as_csv_trend_as_json_lines_and_fields_in_order() {
         out,
         "{\"title\":\"Oil prices fall\",\"rank\":1,\"id\":\"corpus/wire.jsonl#2\"}\n"
     );
+    // A score reads the same in --json and in JSON Lines (f32 digits, not f64's).
+    let score = |text: &str| {
+        let at = text.find("\"score\":").unwrap() + 8;
+        text[at..].split([',', '}']).next().unwrap().to_string()
+    };
+    let (_, json, _) = env.run(&["search", "oil", "--json"]);
+    let (_, jsonl, _) = env.run(&["search", "oil", "--format", "jsonl", "--fields", "score"]);
+    assert_eq!(score(&jsonl), score(&json));
+    assert!(score(&json).len() < 12, "{json}");
 }
