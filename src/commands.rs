@@ -74,7 +74,7 @@ fn search(args: &SearchArgs) -> Result<ExitCode> {
     if args.explain_query {
         let reading = lede::query::reading(&req.query, lede::analyzer::Analysis::DEFAULT)?;
         let mut out = io::stdout().lock();
-        if format == FormatArg::Json {
+        if matches!(format, FormatArg::Json | FormatArg::Jsonl) {
             serde_json::to_writer(&mut out, &reading)?;
             writeln!(out)?;
         } else {

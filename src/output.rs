@@ -966,7 +966,6 @@ pub fn write_trend_jsonl(w: &mut impl Write, t: &TrendResults) -> io::Result<()>
         let buckets = t.buckets.iter().map(Some).chain([None]).enumerate();
         for (i, bucket) in buckets {
             let mut row: Vec<(&str, Value)> = vec![
-                ("lede_json", t.lede_json.into()),
                 ("label", s.label.as_str().into()),
                 ("query", s.query.as_str().into()),
             ];

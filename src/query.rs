@@ -227,7 +227,11 @@ pub fn parse(
 /// word becomes in each field it searches.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Reading {
-    /// The tree, in tantivy's notation: `+` required, `-` excluded, `?` optional.
+    pub lede_json: u32,
+    /// The query as given.
+    pub query: String,
+    /// The tree, in tantivy's notation: `+` required, `-` excluded, `?` optional, `*` as the
+    /// mode decides.
     pub tree: String,
     pub words: Vec<WordReading>,
     pub notes: Vec<String>,
@@ -264,6 +268,8 @@ pub fn reading(text: &str, analysis: Analysis) -> Result<Reading, QueryError> {
     let mut words = Vec::new();
     describe_leaves(&ast, &mut analyzer, &mut words);
     Ok(Reading {
+        lede_json: crate::search::JSON_VERSION,
+        query: text.to_string(),
         tree: format!("{ast:?}"),
         words,
         notes: repaired.notes,

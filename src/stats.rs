@@ -79,6 +79,7 @@ pub fn stats(dir: &Path) -> Result<IndexStats> {
 /// What `optimize` did.
 #[derive(Debug, Clone, Serialize)]
 pub struct OptimizeSummary {
+    pub lede_json: u32,
     pub segments_before: usize,
     pub segments_after: usize,
     /// Deleted documents removed from disk.
@@ -119,6 +120,7 @@ pub fn optimize(dir: &Path) -> Result<OptimizeSummary> {
     drop(writer);
     let after = store.index.searchable_segment_metas().map_err(err)?;
     Ok(OptimizeSummary {
+        lede_json: crate::search::JSON_VERSION,
         segments_before: ids.len(),
         segments_after: after.len(),
         deleted_removed: deleted,

@@ -279,10 +279,10 @@ fn stats_as_csv_trend_as_json_lines_and_fields_in_order() {
     assert_eq!(code, 0);
     assert_eq!(
         out,
-        "{\"lede_json\":1,\"label\":\"grain\",\"query\":\"grain\",\"bucket\":\"1987-03\",\"count\":1}\n\
-         {\"lede_json\":1,\"label\":\"grain\",\"query\":\"grain\",\"bucket\":\"1987-04\",\"count\":0}\n\
-         {\"lede_json\":1,\"label\":\"grain\",\"query\":\"grain\",\"bucket\":\"1987-05\",\"count\":1}\n\
-         {\"lede_json\":1,\"label\":\"grain\",\"query\":\"grain\",\"bucket\":null,\"count\":1}\n"
+        "{\"label\":\"grain\",\"query\":\"grain\",\"bucket\":\"1987-03\",\"count\":1}\n\
+         {\"label\":\"grain\",\"query\":\"grain\",\"bucket\":\"1987-04\",\"count\":0}\n\
+         {\"label\":\"grain\",\"query\":\"grain\",\"bucket\":\"1987-05\",\"count\":1}\n\
+         {\"label\":\"grain\",\"query\":\"grain\",\"bucket\":null,\"count\":1}\n"
     );
 
     let (_, out, _) = env.run(&[
