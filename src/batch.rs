@@ -27,6 +27,9 @@ pub struct BatchRow {
     /// Ids of the best hits.
     pub top: Vec<String>,
     pub error: Option<String>,
+    /// How the words were combined (`all`, or `any` when too few articles had them all), as
+    /// `search` says it; `None` with an error.
+    pub mode: Option<Combine>,
 }
 
 /// The queries of a batch file: blank lines and lines starting with `#` are skipped; a line
@@ -69,13 +72,19 @@ impl Engine {
                     scope: scope.clone(),
                     ..SearchRequest::default()
                 };
-                let (total, top, error) = match self.search(&req) {
+                let (total, top, error, mode) = match self.search(&req) {
                     Ok(r) => (
                         Some(r.total),
                         r.hits.into_iter().map(|h| h.id).collect(),
                         None,
+                        Some(r.mode),
                     ),
-                    Err(e) => (None, Vec::new(), Some(format!("line {}: {e}", l.line))),
+                    Err(e) => (
+                        None,
+                        Vec::new(),
+                        Some(format!("line {}: {e}", l.line)),
+                        None,
+                    ),
                 };
                 BatchRow {
                     line: l.line,
@@ -84,6 +93,7 @@ impl Engine {
                     total,
                     top,
                     error,
+                    mode,
                 }
             })
             .collect()

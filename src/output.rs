@@ -465,9 +465,13 @@ pub fn write_watch_line(
             roots.join(" and ")
         );
     }
+    let skipped = match s.skipped_count() {
+        0 => String::new(),
+        n => format!(", {n} skipped (see the warnings)"),
+    };
     writeln!(
         w,
-        "{now} {} added, {} updated, {} deleted: {} {} written; the index holds {} {}",
+        "{now} {} added, {} updated, {} deleted{skipped}: {} {} written; the index holds {} {}",
         thousands(s.added),
         thousands(s.updated),
         thousands(s.deleted),

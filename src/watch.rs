@@ -74,7 +74,7 @@ pub fn watch(
         if due || (stopping && !pending.is_empty()) {
             let paths: Vec<PathBuf> = std::mem::take(&mut pending).into_iter().collect();
             let summary = indexer.update(&paths, reporter)?;
-            if summary.changed() {
+            if summary.changed() || summary.skipped_count() > 0 || summary.warnings > 0 {
                 on_event(WatchEvent::Batch(&summary));
             }
         }

@@ -336,6 +336,14 @@ fn watch_follows_files_that_appear_change_and_vanish() {
     );
     assert_eq!(total(&env, "m1"), 0);
 
+    // A batch of nothing but a bad file still gets its line.
+    env.write("corpus/bad.json", "{\"title\": ");
+    let line = wait_for(&mut lines, "skipped");
+    assert!(
+        line.contains("0 added, 0 updated, 0 deleted, 1 skipped (see the warnings)"),
+        "{line}"
+    );
+
     // Ctrl-C: what is pending is committed, and the watch ends cleanly.
     env.write("corpus/c.txt", article(3));
     std::thread::sleep(Duration::from_millis(100)); // seen, not yet indexed (see watch::QUIET)

@@ -181,6 +181,7 @@ fn batch_files_give_a_row_per_query() {
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["rows"][0]["total"], 1);
+    assert_eq!(v["rows"][0]["mode"], "all");
     assert_eq!(v["rows"][1]["total"], 1);
     env.write("none.txt", "zebra\n");
     let (code, _, _) = env.run(&["batch", "none.txt"]);
