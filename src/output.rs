@@ -347,29 +347,20 @@ pub fn write_json(w: &mut impl Write, results: &SearchResults) -> io::Result<()>
 
 /// The summary of an indexing run, for people.
 pub fn write_index_summary(w: &mut impl Write, s: &IndexSummary) -> io::Result<()> {
+    // "83 articles from 72 files (0.1 MB) in 0.06 s"
+    let read = format!(
+        "{} {} from {} {} ({:.1} MB) in {:.2} s",
+        thousands(s.articles),
+        plural(s.articles, "article", "articles"),
+        thousands(s.files),
+        plural(s.files, "file", "files"),
+        s.bytes as f64 / 1e6,
+        s.seconds,
+    );
     if !s.committed {
-        writeln!(
-            w,
-            "read {} {} from {} {} ({:.1} MB) in {:.2} s; nothing was committed (--strict)",
-            thousands(s.articles),
-            plural(s.articles, "article", "articles"),
-            thousands(s.files),
-            plural(s.files, "file", "files"),
-            s.bytes as f64 / 1e6,
-            s.seconds,
-        )?;
+        writeln!(w, "read {read}; nothing was committed (--strict)")?;
     } else if s.changed() || s.files > 0 {
-        writeln!(
-            w,
-            "indexed {} {} from {} {} ({:.1} MB) in {:.2} s: {:.1} MB/s",
-            thousands(s.articles),
-            plural(s.articles, "article", "articles"),
-            thousands(s.files),
-            plural(s.files, "file", "files"),
-            s.bytes as f64 / 1e6,
-            s.seconds,
-            s.mb_per_second()
-        )?;
+        writeln!(w, "indexed {read}: {:.1} MB/s", s.mb_per_second())?;
         writeln!(
             w,
             "files: {} added, {} updated, {} deleted, {} unchanged; the index holds {} {}",
