@@ -93,7 +93,7 @@ pub fn open_for_writing(dir: &Path, rebuild: bool) -> Result<Store> {
     }
     let index = Index::builder()
         .schema(schema::build())
-        .settings(settings())
+        .settings(new_index_settings())
         .create_in_dir(dir)
         .map_err(|e| match e {
             tantivy::TantivyError::IoError(io) => Error::Unwritable {
@@ -115,7 +115,7 @@ pub fn open_for_writing(dir: &Path, rebuild: bool) -> Result<Store> {
 /// tantivy's default lz4: on Reuters, BBC and the synthetic corpus it shrinks the index from
 /// 1.28 to 1.08 times the text at no cost in indexing speed, for about 0.6 ms more per
 /// search with passages (`lede-bench run`, README "Performance").
-fn settings() -> IndexSettings {
+pub fn new_index_settings() -> IndexSettings {
     IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor {
             compression_level: Some(3),
@@ -134,7 +134,7 @@ pub fn in_ram() -> Store {
 pub fn in_ram_with(analysis: analyzer::Analysis) -> Store {
     let index = Index::builder()
         .schema(schema::build())
-        .settings(settings())
+        .settings(new_index_settings())
         .create_in_ram()
         .expect("an index in memory");
     analysis.register(index.tokenizers());

@@ -49,6 +49,10 @@ pub enum Command {
         /// A query that matches much of the corpus, to time facets over many matches
         #[arg(long, default_value = "said")]
         broad: String,
+        /// Also index the same files with tantivy alone (one default text field; lede's two
+        /// body fields), to compare lede's indexing speed with what tantivy does here
+        #[arg(long)]
+        baseline: bool,
         /// Print one JSON object
         #[arg(long)]
         json: bool,

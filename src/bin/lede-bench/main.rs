@@ -1,6 +1,7 @@
 //! `lede-bench`: generate synthetic corpora and measure lede on them (see README,
 //! "Performance"). Benchmarks are programs that print tables, never timed tests.
 
+mod baseline;
 mod cli;
 mod generate;
 mod run;
@@ -50,6 +51,7 @@ fn real_main() -> anyhow::Result<()> {
             queries,
             reuse,
             broad,
+            baseline,
             json,
         } => {
             let report = run::run(&run::RunOptions {
@@ -59,6 +61,7 @@ fn real_main() -> anyhow::Result<()> {
                 queries,
                 reuse,
                 broad,
+                baseline,
             })?;
             if json {
                 println!("{}", serde_json::to_string(&report)?);

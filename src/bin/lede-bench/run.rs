@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::baseline::{self, Baseline, Variant};
 use lede::corpus::{self, ReadOptions};
 use lede::facets::{FacetField, FacetRequest};
 use lede::indexer::{self, IndexRequest, Silent};
@@ -23,6 +24,8 @@ pub struct RunOptions {
     pub reuse: bool,
     /// A query matching much of the corpus, to time facets over a large match set.
     pub broad: String,
+    /// Time tantivy alone on the same files too.
+    pub baseline: bool,
 }
 
 /// Latency percentiles, in milliseconds.
@@ -65,6 +68,10 @@ pub struct Report {
     pub peak_rss_mb: f64,
     pub index_bytes: u64,
     pub reindex_seconds: f64,
+    /// tantivy alone on the same files: one default text field (with `--baseline`).
+    pub tantivy_alone: Option<Baseline>,
+    /// tantivy alone with lede's two body fields and analyzers (with `--baseline`).
+    pub lede_body_fields: Option<Baseline>,
     pub queries: Vec<String>,
     pub engine: Latency,
     pub engine_with_passages: Latency,
@@ -116,6 +123,13 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<Report> {
         let started = Instant::now();
         indexer::run(&req, &Silent)?;
         report.reindex_seconds = started.elapsed().as_secs_f64();
+        if opts.baseline {
+            let dir = opts.index.with_extension("baseline");
+            report.tantivy_alone =
+                Some(baseline::run(&opts.corpus, &dir, Variant::TantivyDefault)?);
+            report.lede_body_fields =
+                Some(baseline::run(&opts.corpus, &dir, Variant::LedeBodyFields)?);
+        }
     }
     report.index_bytes = lede::stats::dir_size(&opts.index);
 
@@ -352,6 +366,28 @@ pub fn print(r: &Report) {
             r.index_bytes as f64 / r.bytes.max(1) as f64
         );
         println!("{:<22}{:.3} s", "re-index, no change", r.reindex_seconds);
+        let yardsticks = [
+            (
+                "tantivy alone",
+                &r.tantivy_alone,
+                "one text field, default tokenizer",
+            ),
+            (
+                "  lede's body fields",
+                &r.lede_body_fields,
+                "stems + exact words, lede's analyzers",
+            ),
+        ];
+        for (name, b, what) in yardsticks {
+            if let Some(b) = b {
+                println!(
+                    "{name:<22}{:.2} s wall, {:.1} MB/s ({what}; lede: {:.0}%)",
+                    b.seconds,
+                    b.mb_per_second,
+                    100.0 * r.mb_per_second / b.mb_per_second.max(1e-9)
+                );
+            }
+        }
     } else {
         println!("{:<22}{:.1} MB", "index size", r.index_bytes as f64 / 1e6);
     }
