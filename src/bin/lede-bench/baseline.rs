@@ -1,6 +1,7 @@
 //! What tantivy alone indexes on this machine, as a yardstick for lede's own figure: the same
 //! files, read the same way (in parallel, in full), written by the same writer settings (heap,
-//! zstd document store) into one index with nothing but the text. Two variants:
+//! zstd document store) into one index with nothing but the text, one document per file (a
+//! file of many articles, SGML or JSON Lines, is one large document here). Two variants:
 //!
 //! - one text field with tantivy's default tokenizer: the most any tantivy-based tool gets here;
 //! - the two fields lede makes of every body (stems without stop words, and exact words for
@@ -40,10 +41,25 @@ pub struct Baseline {
 pub fn run(roots: &[PathBuf], dir: &Path, variant: Variant) -> anyhow::Result<Baseline> {
     let files: Vec<PathBuf> = roots
         .iter()
-        .flat_map(|root| walkdir::WalkDir::new(root).into_iter().flatten())
+        .flat_map(|root| {
+            walkdir::WalkDir::new(root)
+                .follow_links(true)
+                .into_iter()
+                .flatten()
+        })
         .filter(|e| e.file_type().is_file())
         .map(|e| e.into_path())
         .collect();
+    if files.is_empty() {
+        anyhow::bail!(
+            "no files to index under {}",
+            roots
+                .iter()
+                .map(|r| r.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     if dir.exists() {
         std::fs::remove_dir_all(dir)?;
     }
