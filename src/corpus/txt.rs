@@ -61,7 +61,8 @@ pub fn parse(text: &str) -> (Article, Vec<String>) {
     (article, warnings)
 }
 
-/// The header block at the top of `lines`: every line a known `Key: value`, then a blank line.
+/// The header block at the top of `lines`: every line a known `Key: value`, then a blank line
+/// (or the end of a file that is all metadata).
 fn header_block<'a>(lines: &[&'a str]) -> Option<Vec<(String, &'a str)>> {
     let mut header = Vec::new();
     for line in lines {
@@ -77,8 +78,10 @@ fn header_block<'a>(lines: &[&'a str]) -> Option<Vec<(String, &'a str)>> {
         }
         header.push((known.to_ascii_lowercase(), value));
     }
-    // A header with nothing after it is not a header: the file is all metadata, or a title.
-    None
+    // Nothing after it: the file is all metadata (a title-only article) when it has a `Title:`
+    // line or several known keys; a lone `Date: talks postponed` is a headline.
+    let all_metadata = header.len() >= 2 || header.iter().any(|(key, _)| key == "title");
+    all_metadata.then_some(header)
 }
 
 fn apply_header(article: &mut Article, key: &str, value: &str, warnings: &mut Vec<String>) {
@@ -206,6 +209,25 @@ Author: kfenwick";
         assert_eq!(a.title, "Ferry levy doubled");
         assert_eq!(a.body, "The levy doubles.");
         assert_eq!(a.authors, ["Ana Ruiz"]);
+    }
+
+    #[test]
+    fn a_file_of_header_lines_alone_is_a_title_only_article() {
+        let (a, w) = parse("Title: Budget talks stall\nDate: 2024-03-02\nAuthor: Ana Ruiz\n");
+        assert_eq!(a.title, "Budget talks stall");
+        assert_eq!(
+            a.date.map(|d| d.to_string()),
+            Some("2024-03-02T00:00:00Z".into())
+        );
+        assert_eq!(a.authors, ["Ana Ruiz"]);
+        assert_eq!(a.body, "");
+        assert!(w.is_empty(), "{w:?}");
+        let (a, _) = parse("Title: Only a title");
+        assert_eq!(a.title, "Only a title");
+        // One known key that is not Title, alone, is a headline.
+        let (a, w) = parse("Date: talks postponed\n");
+        assert_eq!((a.title.as_str(), a.date), ("Date: talks postponed", None));
+        assert!(w.is_empty(), "{w:?}");
     }
 
     #[test]
