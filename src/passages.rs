@@ -27,7 +27,9 @@ const LEAD_CHARS: usize = 60;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pattern {
     Term(String),
-    /// Words that must stand in this order, with at most `slop` other words between them.
+    /// Words that must stand in this order, with at most `slop` other words between them. An
+    /// empty term holds the place of a word the analyzer drops (a stop word: "bank of
+    /// england" is `bank`, ``, `england`), which any word, or none, fills.
     Phrase {
         terms: Vec<String>,
         slop: u32,
@@ -129,7 +131,13 @@ impl PassageFinder {
                 Pattern::Term(t) => weight(t),
                 // Rarity of a prefix or a fuzzy word's variants is not known: an average weight.
                 Pattern::Prefix(_) | Pattern::Fuzzy { .. } | Pattern::Exact(_) => 2.0,
-                Pattern::Phrase { terms, .. } => 1.5 * terms.iter().map(weight).sum::<f32>(),
+                Pattern::Phrase { terms, .. } => {
+                    1.5 * terms
+                        .iter()
+                        .filter(|t| !t.is_empty())
+                        .map(weight)
+                        .sum::<f32>()
+                }
             })
             .collect();
         PassageFinder {
@@ -172,16 +180,16 @@ impl PassageFinder {
             picked.extend(windows.first().copied());
         }
         picked.sort_by_key(|w| w.start);
-        let spans = spans(&matches);
         picked
             .into_iter()
             .map(|w| Passage {
                 text: body[w.start..w.end].to_string(),
                 offset: w.start,
-                highlights: spans
-                    .iter()
-                    .filter(|&&(s, e)| s >= w.start && e <= w.end)
-                    .map(|&(s, e)| (s - w.start, e - w.start))
+                // The matches inside the window, merged there: a match that runs past its
+                // edge must not swallow the ones within.
+                highlights: spans(within(&matches, w.start, w.end))
+                    .into_iter()
+                    .map(|(s, e)| (s - w.start, e - w.start))
                     .collect(),
                 cut_before: w.cut_before,
                 cut_after: w.cut_after,
@@ -244,12 +252,25 @@ impl PassageFinder {
                 }
                 Pattern::Phrase { terms, slop } => {
                     for first in tokens.iter().filter(|t| t.text == terms[0]) {
-                        if let Some(last) = phrase_end(tokens, &at, first, &terms[1..], *slop) {
+                        let Some(words) = phrase_words(tokens, &at, first, &terms[1..], *slop)
+                        else {
+                            continue;
+                        };
+                        let last = words[words.len() - 1];
+                        if last.position - first.position == terms.len() - 1 {
+                            // The words stand together: one span, stop words included.
                             matches.push(Match {
                                 start: first.offset_from,
                                 end: last.offset_to,
                                 pattern: p,
                             });
+                        } else {
+                            // Other words came between: only the phrase's own are marked.
+                            matches.extend(words.iter().map(|t| Match {
+                                start: t.offset_from,
+                                end: t.offset_to,
+                                pattern: p,
+                            }));
                         }
                     }
                 }
@@ -262,10 +283,7 @@ impl PassageFinder {
     /// Distinct patterns count fully; repeats of a pattern add a little.
     fn score(&self, w: &Window, matches: &[Match]) -> f32 {
         let mut seen = vec![0u32; self.patterns.len()];
-        for m in matches
-            .iter()
-            .filter(|m| m.start >= w.start && m.end <= w.end)
-        {
+        for m in within(matches, w.start, w.end) {
             seen[m.pattern] += 1;
         }
         seen.iter()
@@ -278,21 +296,27 @@ impl PassageFinder {
     }
 }
 
-/// The last token of a phrase that starts at `first`, if the rest of the phrase follows in
-/// order with at most `slop` extra positions in all.
-fn phrase_end<'t>(
+/// The tokens of a phrase that starts at `first`, if the rest of the phrase follows in order
+/// with at most `slop` extra positions in all (an empty term takes one position, whatever
+/// stands there).
+fn phrase_words<'t>(
     tokens: &'t [Token],
     at: &[Vec<usize>],
     first: &'t Token,
     rest: &[String],
     slop: u32,
-) -> Option<&'t Token> {
-    let mut last = first;
+) -> Option<Vec<&'t Token>> {
+    let mut words = vec![first];
+    let mut position = first.position;
     let mut slack = slop as usize;
     for term in rest {
+        if term.is_empty() {
+            position += 1;
+            continue;
+        }
         let mut found = None;
         for gap in 0..=slack {
-            let pos = last.position + 1 + gap;
+            let pos = position + 1 + gap;
             if let Some(i) = at.get(pos)?.iter().find(|&&i| &tokens[i].text == term) {
                 found = Some((*i, gap));
                 break;
@@ -300,9 +324,19 @@ fn phrase_end<'t>(
         }
         let (i, gap) = found?;
         slack -= gap;
-        last = &tokens[i];
+        position = tokens[i].position;
+        words.push(&tokens[i]);
     }
-    Some(last)
+    Some(words)
+}
+
+/// The matches that lie wholly inside `start..end` (`matches` are sorted by start).
+fn within(matches: &[Match], start: usize, end: usize) -> impl Iterator<Item = &Match> {
+    let from = matches.partition_point(|m| m.start < start);
+    matches[from..]
+        .iter()
+        .take_while(move |m| m.start < end)
+        .filter(move |m| m.end <= end)
 }
 
 /// Sentence byte ranges, without surrounding white space.
@@ -344,18 +378,27 @@ fn unwrap_lines(body: &str) -> String {
 }
 
 /// Candidate windows: from each sentence, as many whole sentences as fit in the target; a
-/// sentence too long for a passage is cut around its first match instead.
+/// sentence too long for a passage is cut around its matches instead (a window from each
+/// match the windows before it in the sentence do not hold), or at its start.
 fn windows(body: &str, sentences: &[(usize, usize)], matches: &[Match]) -> Vec<Window> {
     let chars = |s: usize, e: usize| body[s..e].chars().count();
     let lens: Vec<usize> = sentences.iter().map(|&(s, e)| chars(s, e)).collect();
     let mut out = Vec::with_capacity(sentences.len());
     for (i, &(start, end)) in sentences.iter().enumerate() {
         if lens[i] > MAX_CHARS {
-            let first_match = matches
-                .iter()
-                .find(|m| m.start >= start && m.end <= end)
-                .map_or(start, |m| m.start);
-            out.push(cut(body, start, end, first_match));
+            let before = out.len();
+            let mut covered = start;
+            for m in within(matches, start, end) {
+                if out.len() > before && m.start < covered {
+                    continue;
+                }
+                let w = cut(body, start, end, m.start);
+                covered = w.end;
+                out.push(w);
+            }
+            if out.len() == before {
+                out.push(cut(body, start, end, start));
+            }
             continue;
         }
         let mut w_end = end;
@@ -424,7 +467,7 @@ fn forward_chars(text: &str, from: usize, n: usize) -> usize {
 }
 
 /// Match ranges merged into non-overlapping highlight spans.
-fn spans(matches: &[Match]) -> Vec<(usize, usize)> {
+fn spans<'m>(matches: impl IntoIterator<Item = &'m Match>) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();
     for m in matches {
         match out.last_mut() {
@@ -543,6 +586,73 @@ mod tests {
     }
 
     #[test]
+    fn a_phrase_with_a_stop_word_is_highlighted_whole() {
+        let body = "The Bank of England held rates. A bank in England did not.";
+        let pattern = Pattern::Phrase {
+            terms: vec!["bank".into(), String::new(), "england".into()],
+            slop: 0,
+        };
+        let mut f = finder(vec![pattern]);
+        // "in" holds the place as well as "of" does (the index keeps no word there either).
+        assert_eq!(
+            marked(&f.passages(body, 1)[0]),
+            "The [Bank of England] held rates. A [bank in England] did not."
+        );
+        assert_eq!(f.highlights(body), [(4, 19), (34, 49)]);
+    }
+
+    #[test]
+    fn a_match_across_the_passage_edge_leaves_the_matches_inside_marked() {
+        // The phrase "phone globally" runs from one sentence into the next; the passage of
+        // the second sentence must still mark its own "Globally".
+        let first = format!(
+            "Handsets offer {} on a consumer phone.",
+            "much more data ".repeat(20)
+        );
+        let body = format!("{first} Globally, sales passed 167 million.");
+        let patterns = vec![
+            Pattern::Phrase {
+                terms: vec!["phone".into(), "global".into()],
+                slop: 0,
+            },
+            Pattern::Term("global".into()),
+        ];
+        let p = finder(patterns).passages(&body, 2);
+        let second = p.iter().find(|p| p.text.starts_with("Globally")).unwrap();
+        assert_eq!(marked(second), "[Globally], sales passed 167 million.");
+    }
+
+    #[test]
+    fn a_long_text_without_sentence_ends_gives_a_window_for_each_match() {
+        let filler = |n: usize| "word ".repeat(n);
+        let body = format!(
+            "{}gamma {}satellite launch {}gamma {}",
+            filler(20),
+            filler(150),
+            filler(150),
+            filler(20)
+        );
+        let weights = HashMap::from([("satellit".to_string(), 5.0), ("gamma".to_string(), 1.0)]);
+        let mut f = PassageFinder::new(
+            vec![
+                Pattern::Term("satellit".into()),
+                Pattern::Term("gamma".into()),
+            ],
+            &weights,
+        );
+        let p = f.passages(&body, 1);
+        // The rarer word's window wins, not the one around the first match.
+        assert_eq!(p.len(), 1);
+        assert!(
+            marked(&p[0]).contains("[satellite] launch"),
+            "{}",
+            marked(&p[0])
+        );
+        assert!(p[0].cut_before && p[0].cut_after);
+        assert_eq!(f.passages(&body, 3).len(), 3);
+    }
+
+    #[test]
     fn sloppy_phrases_match_in_order_within_the_slop() {
         let body = "Space security talks began. Talks on space were short.";
         let pattern = Pattern::Phrase {
@@ -550,9 +660,10 @@ mod tests {
             slop: 1,
         };
         let p = finder(vec![pattern]).passages(body, 1);
+        // Only the phrase's own words: "security" came between them.
         assert_eq!(
             marked(&p[0]),
-            "[Space security talks] began. Talks on space were short."
+            "[Space] security [talks] began. Talks on space were short."
         );
     }
 

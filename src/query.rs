@@ -481,6 +481,13 @@ impl Builder {
     /// The query for `ast` and how it combines with its siblings; `None` when it holds no
     /// words at all (a lone dash, say), so it neither requires nor excludes anything.
     fn build(&mut self, ast: &UserInputAst) -> Result<Option<Clause>, String> {
+        // `w/5` where no clause list holds it with a word on each side (the whole query).
+        if let Some((within, ordered)) = proximity(ast) {
+            return Err(format!(
+                "'{}' needs a word on each side",
+                op_name(within, ordered)
+            ));
+        }
         match ast {
             UserInputAst::Clause(clauses) => {
                 let mut subs: Vec<Clause> = Vec::new();
@@ -704,9 +711,10 @@ impl Builder {
         word: &str,
         distance: u32,
     ) -> Result<Box<dyn Query>, String> {
-        if distance > MAX_FUZZY_DISTANCE {
+        if distance == 0 || distance > MAX_FUZZY_DISTANCE {
             return Err(format!(
-                "'{}': at most {MAX_FUZZY_DISTANCE} edits",
+                "'{}': a fuzzy word takes 1 to {MAX_FUZZY_DISTANCE} edits (the word alone \
+                 finds itself)",
                 lit.phrase
             ));
         }
@@ -892,7 +900,7 @@ fn bad_date(s: &str) -> String {
 fn fuzzy_suffix(phrase: &str) -> Option<(&str, u32)> {
     let (word, n) = phrase.rsplit_once('~')?;
     let n: u32 = n.parse().ok()?;
-    (!word.is_empty() && n > 0).then_some((word, n))
+    (!word.is_empty()).then_some((word, n))
 }
 
 /// A literal searched in title and body (not a metadata field).
@@ -1419,6 +1427,31 @@ fn literal_pattern(
     exact: bool,
     out: &mut Vec<Pattern>,
 ) {
+    // A prefix matches as the search does (`Builder::prefix`): words as written, or in `body:`
+    // the stems that begin with it or with its own stem.
+    if lit.delimiter == Delimiter::None
+        && let Some(stem) = lit.phrase.strip_suffix('*')
+    {
+        let mut plain = analyzer::prefix_analyzer();
+        let Some(prefix) = analyzer::tokens(&mut plain, stem).into_iter().next() else {
+            return;
+        };
+        match lit.field_name.as_deref() {
+            None | Some("exact") => {
+                push(out, Pattern::Exact(Box::new(Pattern::Prefix(prefix.text))))
+            }
+            Some("body") => {
+                if let [s] = analyzer::tokens(analyzer, &prefix.text).as_slice()
+                    && s.text != prefix.text
+                {
+                    push(out, Pattern::Prefix(s.text.clone()));
+                }
+                push(out, Pattern::Prefix(prefix.text));
+            }
+            _ => {}
+        }
+        return;
+    }
     match lit.field_name.as_deref() {
         // Exact words are found among the body's words as written (lower-cased and folded).
         Some("exact") => return exact_pattern(lit, out),
@@ -1426,31 +1459,31 @@ fn literal_pattern(
         Some(f) if f != "body" => return,
         _ => {}
     }
-    if lit.delimiter == Delimiter::None {
-        if let Some(stem) = lit.phrase.strip_suffix('*') {
-            let mut plain = analyzer::prefix_analyzer();
-            if let Some(t) = analyzer::tokens(&mut plain, stem).into_iter().next() {
-                push(out, Pattern::Prefix(t.text));
-            }
-            return;
+    if lit.delimiter == Delimiter::None
+        && let Some((word, distance)) = fuzzy_suffix(&lit.phrase)
+    {
+        if let Some(t) = analyzer::tokens(analyzer, word).into_iter().next() {
+            push(
+                out,
+                Pattern::Fuzzy {
+                    term: t.text,
+                    distance,
+                },
+            );
         }
-        if let Some((word, distance)) = fuzzy_suffix(&lit.phrase) {
-            if let Some(t) = analyzer::tokens(analyzer, word).into_iter().next() {
-                push(
-                    out,
-                    Pattern::Fuzzy {
-                        term: t.text,
-                        distance,
-                    },
-                );
-            }
-            return;
-        }
+        return;
     }
-    let terms: Vec<String> = analyzer::tokens(analyzer, &lit.phrase)
-        .into_iter()
-        .map(|t| t.text)
-        .collect();
+    // The words with their places: a stop word the analyzer dropped leaves an empty term, as
+    // it leaves a gap in the index ("bank of england" is `bank`, ``, `england`).
+    let mut terms: Vec<String> = Vec::new();
+    let mut next = None;
+    for t in analyzer::tokens(analyzer, &lit.phrase) {
+        if let Some(next) = next {
+            terms.extend((next..t.position).map(|_| String::new()));
+        }
+        next = Some(t.position + 1);
+        terms.push(t.text);
+    }
     let pattern = match terms.len() {
         0 => return,
         1 => Pattern::Term(terms.into_iter().next().unwrap_or_default()),
@@ -1614,6 +1647,51 @@ mod tests {
             ..lit("anti-satellite")
         };
         assert!(spellings(&quoted).is_none());
+    }
+
+    fn patterns_of(query: &str) -> Vec<Pattern> {
+        let ast = query_grammar::parse_query(query).unwrap();
+        let mut out = Vec::new();
+        collect_patterns(&ast, &mut analyzer::query_analyzer(), false, &mut out);
+        out
+    }
+
+    #[test]
+    fn prefixes_are_highlighted_where_the_search_matches_them() {
+        // Unfielded: words as written, like the exact field the search runs on.
+        assert_eq!(
+            patterns_of("satellite*"),
+            [Pattern::Exact(Box::new(Pattern::Prefix(
+                "satellite".into()
+            )))]
+        );
+        // body: stems beginning with the prefix's stem or with the prefix itself.
+        assert_eq!(
+            patterns_of("body:satellite*"),
+            [
+                Pattern::Prefix("satellit".into()),
+                Pattern::Prefix("satellite".into())
+            ]
+        );
+        assert!(patterns_of("title:satellite*").is_empty());
+    }
+
+    #[test]
+    fn a_stop_word_in_a_phrase_keeps_its_place() {
+        let gap = |terms: &[&str]| Pattern::Phrase {
+            terms: terms.iter().map(|t| t.to_string()).collect(),
+            slop: 0,
+        };
+        assert_eq!(
+            patterns_of("\"bank of england\""),
+            [gap(&["bank", "", "england"])]
+        );
+        assert_eq!(
+            patterns_of("state-of-the-art")[0],
+            gap(&["state", "", "", "art"])
+        );
+        // Leading stop words leave nothing before the first word.
+        assert_eq!(patterns_of("\"the bank\""), [Pattern::Term("bank".into())]);
     }
 
     #[test]

@@ -226,8 +226,10 @@ fn prefix_fuzzy_and_proximity() {
     assert_eq!(res.total, 3);
     for (q, msg) in [
         ("h*", "a prefix needs at least 2 letters"),
-        ("wheat~3", "at most 2 edits"),
+        ("wheat~3", "a fuzzy word takes 1 to 2 edits"),
+        ("wheat~0", "a fuzzy word takes 1 to 2 edits"),
         ("w/3 wheat", "'w/3' needs a word on each side"),
+        ("w/3", "'w/3' needs a word on each side"),
         ("wheat pre/2", "'pre/2' needs a word on each side"),
     ] {
         let err = e.search(&req(q)).unwrap_err().to_string();
@@ -249,10 +251,24 @@ fn highlighted(e: &Engine, q: &str, path: &str) -> Vec<String> {
 fn added_syntax_is_highlighted() {
     let e = engine();
     assert_eq!(highlighted(&e, "satell*", "d"), ["satellites"]);
+    // A prefix whose stem is shorter than it ("satellite" -> "satellit") is matched, and
+    // marked, among the words as written; in `body:` among the stems.
+    assert_eq!(highlighted(&e, "satellite*", "d"), ["satellites"]);
+    assert_eq!(highlighted(&e, "body:satellite*", "d"), ["satellites"]);
     assert_eq!(highlighted(&e, "wheet~1", "b"), ["wheat"]);
+    // Nearness marks the two words, not what stands between them.
     assert_eq!(
         highlighted(&e, "exports w/3 wheat", "f"),
+        ["exports", "wheat"]
+    );
+    // A phrase with a stop word inside is marked whole where it stands.
+    assert_eq!(
+        highlighted(&e, "\"exports of wheat\"", "f"),
         ["exports of wheat"]
+    );
+    assert_eq!(
+        highlighted(&e, "\"ships leave the harbour\"", "d"),
+        ["ships leave the harbour"]
     );
 }
 

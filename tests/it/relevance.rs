@@ -230,6 +230,15 @@ fn show_marks_every_match_in_numbered_paragraphs() {
         &body[m[0].as_u64().unwrap() as usize..m[1].as_u64().unwrap() as usize],
         "budget"
     );
+    // A prefix longer than its stem, and a phrase with stop words in it, are marked too.
+    for (query, marked) in [
+        ("expenses*", "[[expenses]]"),
+        ("\"budget for expenses\"", "[[budget for expenses]]"),
+    ] {
+        let (code, out, err) = env.run(&["show", "corpus/a.txt", "--query", query]);
+        assert_eq!(code, 0, "{query}: {err}");
+        assert!(out.contains(marked), "{query}: {out}");
+    }
     let (code, _, err) = env.run(&["show", "corpus/a.txt", "--query", "zebra"]);
     assert_eq!(
         (code, err.as_str()),
