@@ -249,7 +249,7 @@ pub struct SearchArgs {
     pub output: OutputArgs,
 
     /// Print every match, however many, as it is found (in index order unless --sort)
-    #[arg(long, conflicts_with_all = ["limit", "offset"])]
+    #[arg(long, conflicts_with_all = ["limit", "offset", "facets", "explain"])]
     pub all: bool,
 
     /// Search the words as written: not stemmed, stop words kept, case and accents ignored
@@ -269,7 +269,7 @@ pub struct SearchArgs {
     /// Count with Elasticsearch-style aggregations (terms, range, histogram, date_histogram,
     /// stats, cardinality, nested) and print their result as JSON, e.g.
     /// '{"by_source": {"terms": {"field": "source"}}}'
-    #[arg(long, value_name = "JSON")]
+    #[arg(long, value_name = "JSON", conflicts_with_all = ["facets", "all", "explain"])]
     pub agg: Option<String>,
 }
 

@@ -92,7 +92,15 @@ fn search(args: &SearchArgs) -> Result<ExitCode> {
         }
     };
     let engine = Engine::open(&dir)?;
+    if args.agg.is_some() || args.all {
+        for note in engine.notes(&req)? {
+            eprintln!("lede: note: {note}");
+        }
+    }
     if let Some(agg) = &args.agg {
+        if format == FormatArg::Csv {
+            anyhow::bail!("--agg prints JSON: --format csv cannot hold it");
+        }
         return aggregate(&engine, &req, agg);
     }
     let stdout = io::stdout();

@@ -134,7 +134,18 @@ impl Error {
 
     /// Whether this is a write to a reader that went away (`lede search x | head`).
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, Error::Io { reason, .. } if reason.kind() == io::ErrorKind::BrokenPipe)
+        let Error::Io { reason, .. } = self else {
+            return false;
+        };
+        // A CSV writer's error travels as `io::Error::other(csv::Error)`.
+        reason.kind() == io::ErrorKind::BrokenPipe
+            || reason
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<csv::Error>())
+                .is_some_and(|csv| {
+                    matches!(csv.kind(), csv::ErrorKind::Io(io)
+                        if io.kind() == io::ErrorKind::BrokenPipe)
+                })
     }
 
     /// Wraps an I/O error with its path.

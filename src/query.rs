@@ -104,16 +104,28 @@ pub struct ParsedQuery {
     pub implicit_clauses: usize,
 }
 
+/// The index a query is read for: its schema, its fields, and its section paths (folded and
+/// as written, see [`stored_sections`]).
+pub struct Target<'a> {
+    pub schema: &'a Schema,
+    pub fields: &'a Fields,
+    pub sections: &'a [(String, String)],
+}
+
 /// Reads `text` as a query over title and body.
 pub fn parse(
     text: &str,
-    schema: &Schema,
-    fields: &Fields,
+    target: &Target,
     combine: Combine,
     analysis: Analysis,
     ranking: &Ranking,
     exact: bool,
 ) -> Result<ParsedQuery, QueryError> {
+    let Target {
+        schema,
+        fields,
+        sections,
+    } = *target;
     let error = |message: String, column: Option<usize>| QueryError {
         query: text.to_string(),
         message,
@@ -158,6 +170,7 @@ pub fn parse(
         },
         title_boost: ranking.title_boost,
         exact,
+        sections: sections.to_vec(),
         coordination: if combine == Combine::Any {
             ranking.coordination
         } else {
@@ -459,6 +472,8 @@ struct Builder {
     title_boost: f32,
     /// Words without a field search the exact field (`--exact`).
     exact: bool,
+    /// The index's section paths, folded and as written (see [`stored_sections`]).
+    sections: Vec<(String, String)>,
     /// Any-word queries: a constant bonus per clause an article matches.
     coordination: f32,
 }
@@ -619,7 +634,35 @@ impl Builder {
         if empty {
             return Ok(None);
         }
-        if let Some((spaced, joined)) = spellings(lit) {
+        // Metadata values are taken whole: `topic:money-fx` is no compound to respell, a
+        // section may be written without its leading slash, and formats are lower case.
+        match lit.field_name.as_deref() {
+            Some("section") => {
+                let mut any: Vec<Clause> = Vec::new();
+                for path in stored_sections(&self.sections, &lit.phrase) {
+                    let path = UserInputLiteral {
+                        phrase: path,
+                        ..lit.clone()
+                    };
+                    any.push((Occur::Should, self.leaf(path)?));
+                }
+                return Ok(Some(match any.len() {
+                    1 => any.remove(0),
+                    _ => (Occur::Should, Box::new(BooleanQuery::new(any))),
+                }));
+            }
+            Some("format") if lit.phrase.chars().any(char::is_uppercase) => {
+                let lower = UserInputLiteral {
+                    phrase: lit.phrase.to_lowercase(),
+                    ..lit.clone()
+                };
+                return Ok(Some((Occur::Should, self.leaf(lower)?)));
+            }
+            _ => {}
+        }
+        if is_text_field(lit)
+            && let Some((spaced, joined)) = spellings(lit)
+        {
             let spellings = vec![self.leaf(spaced)?, self.leaf(joined)?];
             return Ok(Some((
                 Occur::Should,
@@ -804,6 +847,32 @@ impl Builder {
     }
 }
 
+/// A section path as lede compares them: one leading slash, none at the end, lower-cased and
+/// folded (`World/Europe/Économie/` is `/world/europe/economie`).
+pub fn fold_section(path: &str) -> String {
+    let path = format!("/{}", path.trim_matches('/'));
+    analyzer::tokens(&mut analyzer::keyword_analyzer(), &path)
+        .into_iter()
+        .next()
+        .map_or(path, |t| t.text)
+}
+
+/// The section paths of the index (`paths`: folded, as written) that `path` names in any case
+/// and accents, or `path` itself (with its leading slash) when none does.
+pub fn stored_sections(paths: &[(String, String)], path: &str) -> Vec<String> {
+    let folded = fold_section(path);
+    let stored: Vec<String> = paths
+        .iter()
+        .filter(|(f, _)| *f == folded)
+        .map(|(_, p)| p.clone())
+        .collect();
+    if stored.is_empty() {
+        vec![format!("/{}", path.trim_matches('/'))]
+    } else {
+        stored
+    }
+}
+
 /// The name among `names` closest to a misspelt `word` (two edits at most), for a
 /// "did you mean".
 pub fn did_you_mean<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -846,7 +915,7 @@ pub fn scoped(query: Box<dyn Query>, scope: &Scope, fields: &Fields) -> Box<dyn 
                             &Facet::from_text(&path).unwrap_or_else(|_| Facet::root()),
                         )
                     }
-                    FacetField::Format => Term::from_field_text(handle, value),
+                    FacetField::Format => Term::from_field_text(handle, &value.to_lowercase()),
                     FacetField::Year | FacetField::Month => unreachable!("handled above"),
                     _ => {
                         let norm = analyzer::tokens(&mut keyword, value)

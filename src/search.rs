@@ -150,6 +150,8 @@ pub struct Engine {
     dir: PathBuf,
     analysis: Analysis,
     ranking: Ranking,
+    /// Every section path in the index, folded and as written (made on first need).
+    sections: std::sync::OnceLock<Vec<(String, String)>>,
 }
 
 impl Engine {
@@ -173,7 +175,72 @@ impl Engine {
             dir: dir.to_path_buf(),
             analysis,
             ranking,
+            sections: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Every section path in the index (`/World/Europe`, and `/World` above it), lower-cased
+    /// and folded beside the path as written: sections are counted as the folders spell them,
+    /// and found in any case and accents.
+    fn section_paths(&self) -> &[(String, String)] {
+        self.sections.get_or_init(|| {
+            let mut paths = std::collections::BTreeSet::new();
+            for segment in self.reader.searcher().segment_readers() {
+                let Ok(inverted) = segment.inverted_index(self.store.fields.section) else {
+                    continue;
+                };
+                let Ok(mut terms) = inverted.terms().stream() else {
+                    continue;
+                };
+                while terms.advance() {
+                    if let Ok(facet) = tantivy::schema::Facet::from_encoded(terms.key().to_vec()) {
+                        paths.insert(facet.to_string());
+                    }
+                }
+            }
+            paths
+                .into_iter()
+                .map(|p| (query::fold_section(&p), p))
+                .collect()
+        })
+    }
+
+    /// The request with its section filters and facet paths written as the index writes them.
+    fn with_sections(&self, scope: &Scope, facets: &[FacetRequest]) -> (Scope, Vec<FacetRequest>) {
+        let paths = self.section_paths();
+        let mut scope = scope.clone();
+        scope.filters = scope
+            .filters
+            .into_iter()
+            .flat_map(|f| match f.field {
+                FacetField::Section => query::stored_sections(paths, &f.value)
+                    .into_iter()
+                    .map(|value| Filter {
+                        field: FacetField::Section,
+                        value,
+                    })
+                    .collect(),
+                _ => vec![f],
+            })
+            .collect();
+        let facets = facets
+            .iter()
+            .map(|r| {
+                let mut r = r.clone();
+                if r.field == FacetField::Section && !r.under.is_empty() {
+                    let path = format!("/{}", r.under.join("/"));
+                    if let Some(stored) = query::stored_sections(paths, &path).into_iter().next() {
+                        r.under = stored
+                            .trim_start_matches('/')
+                            .split('/')
+                            .map(str::to_string)
+                            .collect();
+                    }
+                }
+                r
+            })
+            .collect();
+        (scope, facets)
     }
 
     /// The open index.
@@ -267,6 +334,15 @@ impl Engine {
 
     /// Calls `f` with every match, in index order (or by date, with a date sort), passages
     /// included; memory holds one hit at a time (and the matches' addresses). Gives the count.
+    /// What reading the query for every match (`--all`, `--agg`) has to say: a repaired
+    /// query, or all words giving way to any word.
+    pub fn notes(&self, req: &SearchRequest) -> Result<Vec<String>> {
+        Ok(self
+            .parse_auto(&req.query, req.combine, &req.scope, req.exact)?
+            .0
+            .notes)
+    }
+
     pub fn for_each_hit(
         &self,
         req: &SearchRequest,
@@ -562,16 +638,14 @@ impl Engine {
     ) -> Result<query::ParsedQuery> {
         let fields = &self.store.fields;
         let schema = self.store.index.schema();
-        let mut parsed = query::parse(
-            text,
-            &schema,
+        let target = query::Target {
+            schema: &schema,
             fields,
-            combine,
-            self.analysis,
-            &self.ranking,
-            exact,
-        )?;
-        parsed.query = query::scoped(parsed.query, scope, fields);
+            sections: self.section_paths(),
+        };
+        let mut parsed = query::parse(text, &target, combine, self.analysis, &self.ranking, exact)?;
+        let (scope, _) = self.with_sections(scope, &[]);
+        parsed.query = query::scoped(parsed.query, &scope, fields);
         Ok(parsed)
     }
 
@@ -663,7 +737,8 @@ impl Engine {
                 field: schema.get_field_name(self.store.fields.date).to_string(),
             })
         });
-        let collectors = facets::collectors(&req.facets, &schema, &self.store.fields);
+        let (_, facet_requests) = self.with_sections(&req.scope, &req.facets);
+        let collectors = facets::collectors(&facet_requests, &schema, &self.store.fields);
         let sections: Vec<_> = collectors
             .sections
             .into_iter()
@@ -686,7 +761,7 @@ impl Engine {
             top: top.extract(&mut fruits),
             fetched: fetch,
             facets: facets::counts(
-                &req.facets,
+                &facet_requests,
                 section_counts,
                 calendar
                     .into_iter()

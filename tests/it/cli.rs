@@ -429,17 +429,36 @@ fn a_closed_pipe_is_a_quiet_exit() {
         );
     }
     assert_eq!(env.run(&["index", "corpus"]).0, 0);
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("lede"))
-        .current_dir(env.path())
-        .args(["search", "tide", "--limit", "400", "--passages", "3"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let batch = "tide\n".repeat(600);
+    env.write("queries.txt", &batch);
+    let runs: [&[&str]; 5] = [
+        &["search", "tide", "--limit", "400", "--passages", "3"],
+        &[
+            "search",
+            "tide",
+            "--all",
+            "--format",
+            "csv",
+            "--fields",
+            "path,title,passages",
+        ],
+        &["search", "tide", "--limit", "400", "--format", "csv"],
+        &["batch", "queries.txt", "--format", "jsonl"],
+        &["batch", "queries.txt", "--format", "csv"],
+    ];
+    for args in runs {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("lede"))
+            .current_dir(env.path())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
+    }
 }
 
 #[test]

@@ -308,3 +308,105 @@ fn stats_as_csv_trend_as_json_lines_and_fields_in_order() {
     assert_eq!(score(&jsonl), score(&json));
     assert!(score(&json).len() < 12, "{json}");
 }
+
+#[test]
+fn metadata_values_in_the_query_language_are_taken_whole() {
+    let env = TestEnv::new();
+    env.write(
+        "corpus/desk/forex-notes/a.txt",
+        "Title: Dollar slips\nDate: 1987-03-02\nTags: money-fx, west-germany\n\nThe dollar slipped against the mark.\n",
+    );
+    env.write(
+        "corpus/desk/b.txt",
+        "Title: Money markets calm\nDate: 1987-03-03\nTags: money\n\nMoney markets were calm.\n",
+    );
+    assert_eq!(env.run(&["index", "corpus"]).0, 0);
+    let count = |args: &[&str]| {
+        let mut all = vec!["search", "--limit", "0", "--format", "json"];
+        all.extend_from_slice(args);
+        let (code, out, err) = env.run(&all);
+        assert!(code < 2, "{args:?}: {err}");
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()["total"]
+            .as_u64()
+            .unwrap()
+    };
+    // A hyphen inside a value is part of it, not a compound to spell three ways.
+    assert_eq!(count(&["topic:money-fx"]), 1);
+    assert_eq!(count(&["*", "--filter", "topic=money-fx"]), 1);
+    assert_eq!(count(&["section:/desk/forex-notes"]), 1);
+    // Without the leading slash, as --filter section= takes it; formats in any case.
+    assert_eq!(count(&["section:desk/forex-notes"]), 1);
+    assert_eq!(count(&["section:desk"]), 2);
+    assert_eq!(count(&["format:TXT"]), 2);
+    assert_eq!(count(&["*", "--filter", "format=TXT"]), 2);
+}
+
+#[test]
+fn all_and_agg_say_their_notes_and_refuse_what_they_cannot_print() {
+    let env = TestEnv::new();
+    wire(&env);
+    let (code, _, err) = env.run(&["search", "wheat harbour", "--all", "--format", "jsonl"]);
+    assert_eq!(code, 0);
+    assert!(
+        err.contains(
+            "lede: note: no article has all of the 2 words: showing articles with any of them"
+        ),
+        "{err}"
+    );
+    let (code, _, err) = env.run(&["search", "grain", "--all", "--facet", "topic"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("'--all' cannot be used with '--facet"),
+        "{err}"
+    );
+    let agg = r#"{"s": {"terms": {"field": "source"}}}"#;
+    let (code, _, err) = env.run(&["search", "grain", "--agg", agg, "--format", "csv"]);
+    assert_eq!(
+        (code, err.as_str()),
+        (2, "lede: --agg prints JSON: --format csv cannot hold it\n")
+    );
+}
+
+#[test]
+fn sections_are_found_in_any_case_and_accents_and_counted_as_written() {
+    let env = TestEnv::new();
+    env.write(
+        "corpus/World/Économie/a.txt",
+        "Title: Euro firm\nDate: 2024-01-02\n\nThe euro held firm.\n",
+    );
+    env.write(
+        "corpus/World/b.txt",
+        "Title: Summit opens\nDate: 2024-01-03\n\nThe summit opened.\n",
+    );
+    env.write(
+        "corpus/sport/c.txt",
+        "Title: Cup final\nDate: 2024-01-04\n\nThe final was played.\n",
+    );
+    assert_eq!(env.run(&["index", "corpus"]).0, 0);
+    let total = |args: &[&str]| {
+        let mut all = vec!["search", "--limit", "0", "--format", "json"];
+        all.extend_from_slice(args);
+        let (code, out, err) = env.run(&all);
+        assert!(code < 2, "{args:?}: {err}");
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()["total"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(total(&["*", "--filter", "section=/world"]), 2);
+    assert_eq!(total(&["*", "--filter", "section=world/economie"]), 1);
+    assert_eq!(total(&["section:/WORLD/ECONOMIE"]), 1);
+    assert_eq!(total(&["section:world"]), 2);
+    assert_eq!(total(&["*", "--filter", "section=/nowhere"]), 0);
+    let (code, out, err) = env.run(&[
+        "search",
+        "*",
+        "--limit",
+        "0",
+        "--facet",
+        "section=/world",
+        "--color",
+        "never",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("section /World:  Économie 1"), "{out}");
+}
