@@ -241,7 +241,8 @@ pub struct SearchArgs {
 
     /// Count the matches by a field, over all of them: author, source, section, topic,
     /// place, person, org, language, format, year or month. FIELD=N shows the top N
-    /// (default 10); section=/PATH counts the sections under PATH (repeatable)
+    /// (default 10); section=/PATH counts the sections under PATH, section=/PATH=N the top N
+    /// of them (repeatable)
     #[arg(long = "facet", value_name = "FIELD[=N]", value_parser = parse_facet)]
     pub facets: Vec<FacetRequest>,
 
@@ -642,8 +643,22 @@ fn parse_facet(arg: &str) -> Result<FacetRequest, String> {
     };
     match value {
         None => {}
-        // `section=/bbc`, or `section=bbc/tech` (a section path, with or without its slash).
-        Some(path) if field == FacetField::Section && path.parse::<usize>().is_err() => {
+        // `section=/bbc`, or `section=bbc/tech` (a section path, with or without its slash;
+        // a folder named by a number needs the slash: `section=/2019`), and a size after it:
+        // `section=/bbc=5`.
+        Some(path)
+            if field == FacetField::Section
+                && (path.starts_with('/') || path.parse::<usize>().is_err()) =>
+        {
+            let (path, size) = match path.rsplit_once('=') {
+                Some((path, n)) => (path, Some(n)),
+                None => (path, None),
+            };
+            if let Some(n) = size {
+                request.size = n.parse().map_err(|_| {
+                    format!("expected a number of values after '{name}={path}=', not '{n}'")
+                })?;
+            }
             request.under = path
                 .split('/')
                 .filter(|p| !p.is_empty())
@@ -762,6 +777,22 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn section_facets_take_a_path_and_a_size() {
+        let f = |arg: &str| parse_facet(arg).map(|r| (r.under, r.size));
+        let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(f("section=5"), Ok((vec![], 5)));
+        assert_eq!(f("section=/bbc"), Ok((path(&["bbc"]), DEFAULT_FACET_SIZE)));
+        assert_eq!(f("section=bbc/tech=3"), Ok((path(&["bbc", "tech"]), 3)));
+        // A folder named by a number, written as a path.
+        assert_eq!(
+            f("section=/2019"),
+            Ok((path(&["2019"]), DEFAULT_FACET_SIZE))
+        );
+        assert_eq!(f("section=/2019=2"), Ok((path(&["2019"]), 2)));
+        assert!(f("section=/bbc=x").unwrap_err().contains("not 'x'"));
     }
 
     #[test]
