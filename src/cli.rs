@@ -175,7 +175,7 @@ pub struct StatsArgs {
     pub format: FormatArg,
 
     /// The same as --format json
-    #[arg(long)]
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
 }
 
@@ -283,7 +283,7 @@ pub struct OutputArgs {
     pub format: FormatArg,
 
     /// The same as --format json
-    #[arg(long)]
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
 
     /// Columns of csv and jsonl, comma-separated: rank, score, id, path, title, authors, date,
@@ -353,7 +353,7 @@ pub struct TrendArgs {
     pub format: FormatArg,
 
     /// The same as --format json
-    #[arg(long)]
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
 
     /// The same as --format csv
@@ -396,7 +396,7 @@ pub struct BatchArgs {
     pub format: FormatArg,
 
     /// The same as --format json
-    #[arg(long)]
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
 }
 

@@ -222,6 +222,15 @@ fn use_color(when: ColorWhen, stdout: &io::Stdout) -> bool {
 
 fn trend(args: &TrendArgs) -> Result<ExitCode> {
     let req = args.to_request();
+    // Series are columns and keys: two with one label could not be told apart.
+    for (i, q) in req.queries.iter().enumerate() {
+        if req.queries[..i].iter().any(|p| p.label == q.label) {
+            anyhow::bail!(
+                "two series are labelled '{}': give each its own label (LABEL=QUERY)",
+                q.label
+            );
+        }
+    }
     let engine = Engine::open(&args.index)?;
     let results = engine.trend(&req)?;
     for note in &results.notes {

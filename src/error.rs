@@ -60,6 +60,16 @@ pub enum Error {
     #[error("no article '{0}' in the index (give its path or id as `lede search` shows them)")]
     NotFound(String),
 
+    #[error(
+        "'{path}' holds {count} articles: name one by its id ({}, ...)",
+        examples.join(", ")
+    )]
+    ManyArticles {
+        path: String,
+        count: usize,
+        examples: Vec<String>,
+    },
+
     #[error("'{0}' holds an index that lede did not write (give lede a folder of its own)")]
     NotLede(PathBuf),
 

@@ -401,7 +401,7 @@ impl Engine {
     fn find(&self, searcher: &Searcher, key: &str) -> Result<DocAddress> {
         let err = |e| Error::index(&self.dir, e);
         let fields = &self.store.fields;
-        let find = |field| -> Result<Option<DocAddress>> {
+        let find = |field| -> Result<Vec<DocAddress>> {
             let q = TermQuery::new(Term::from_field_text(field, key), IndexRecordOption::Basic);
             let mut top = searcher
                 .search(
@@ -417,11 +417,30 @@ impl Engine {
                 )
                 .map_err(err)?;
             top.sort_by_key(|(_, addr)| *addr);
-            Ok(top.first().map(|(_, addr)| *addr))
+            Ok(top.into_iter().map(|(_, addr)| addr).collect())
         };
-        match find(fields.id)? {
-            Some(addr) => Ok(addr),
-            None => find(fields.path)?.ok_or_else(|| Error::NotFound(key.to_string())),
+        if let Some(&addr) = find(fields.id)?.first() {
+            return Ok(addr);
+        }
+        match find(fields.path)?.as_slice() {
+            [] => Err(Error::NotFound(key.to_string())),
+            [addr] => Ok(*addr),
+            // A file of many articles: which one is meant?
+            many => {
+                let id = |addr: &DocAddress| -> Result<String> {
+                    let doc: TantivyDocument = searcher.doc(*addr).map_err(err)?;
+                    Ok(doc
+                        .get_first(fields.id)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_string())
+                };
+                Err(Error::ManyArticles {
+                    path: key.to_string(),
+                    count: many.len(),
+                    examples: vec![id(&many[0])?, id(&many[1])?],
+                })
+            }
         }
     }
 

@@ -319,8 +319,16 @@ fn xml_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 }
 
 /// Fills what the path and text tell: the id (`path` or `path#record`), the path, the section
-/// folders, a date written in the path, the language.
+/// folders, a date written in the path, the language; a title is one line (a JSON title may
+/// hold line breaks and runs of spaces: they become single spaces).
 fn finish(article: &mut Article, path: &str, folders: &[String]) {
+    if article.title.contains(char::is_whitespace) {
+        article.title = article
+            .title
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
     article.id = if article.id.is_empty() {
         path.to_string()
     } else {
@@ -536,6 +544,16 @@ mod tests {
         );
         assert_eq!(f(&[], &["POLITICS"]), ["POLITICS"]);
         assert_eq!(f(&["bbc", "tech"], &[]), ["bbc", "tech"]);
+    }
+
+    #[test]
+    fn a_title_is_one_line() {
+        let mut a = Article {
+            title: "  Budget\n  talks\tstall \r\n".into(),
+            ..Article::default()
+        };
+        finish(&mut a, "c/a.json", &[]);
+        assert_eq!(a.title, "Budget talks stall");
     }
 
     #[test]

@@ -124,6 +124,14 @@ fn filters_and_dates_on_the_command_line() {
 fn trends_as_chart_csv_and_json() {
     let env = TestEnv::new();
     wire(&env);
+    let (code, _, err) = env.run(&["trend", "a=grain", "a=crude"]);
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            2,
+            "lede: two series are labelled 'a': give each its own label (LABEL=QUERY)\n"
+        )
+    );
     let (code, out, _) = env.run(&["trend", "grain", "oil=crude", "--by", "month"]);
     assert_eq!(code, 0);
     assert_eq!(
@@ -215,6 +223,19 @@ fn similar_and_aggregations() {
         err.contains("no article 'corpus/nothing.txt' in the index"),
         "{err}"
     );
+    // A file of many articles names no one article.
+    for command in ["similar", "show"] {
+        let (code, _, err) = env.run(&[command, "corpus/wire.jsonl"]);
+        assert_eq!(
+            (code, err.as_str()),
+            (
+                2,
+                "lede: 'corpus/wire.jsonl' holds 4 articles: name one by its id \
+                 (corpus/wire.jsonl#1, corpus/wire.jsonl#2, ...)\n"
+            ),
+            "{command}"
+        );
+    }
     let (code, out, _) = env.run(&[
         "search",
         "grain",
@@ -345,6 +366,15 @@ fn metadata_values_in_the_query_language_are_taken_whole() {
 fn all_and_agg_say_their_notes_and_refuse_what_they_cannot_print() {
     let env = TestEnv::new();
     wire(&env);
+    let (code, _, err) = env.run(&["search", "grain", "--json", "--format", "jsonl"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("'--json' cannot be used with '--format"),
+        "{err}"
+    );
+    let (code, _, err) = env.run(&["search", "grain", "--format", "csv", "--fields", "titel"]);
+    assert_eq!(code, 2);
+    assert!(err.ends_with("; did you mean 'title'?\n"), "{err}");
     let (code, _, err) = env.run(&["search", "wheat harbour", "--all", "--format", "jsonl"]);
     assert_eq!(code, 0);
     assert!(
