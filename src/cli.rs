@@ -710,8 +710,9 @@ fn parse_filter(arg: &str) -> Result<Filter, String> {
 }
 
 fn parse_period(arg: &str) -> Result<(Timestamp, Timestamp), String> {
-    lede::dates::period(arg)
-        .ok_or_else(|| format!("'{arg}' is not a date (write YYYY, YYYY-MM or YYYY-MM-DD)"))
+    lede::dates::period(arg).ok_or_else(|| {
+        format!("'{arg}' is not a date (write YYYY, YYYY-MM or YYYY-MM-DD, from 1678 to 2261)")
+    })
 }
 
 fn parse_positive(arg: &str) -> Result<usize, String> {

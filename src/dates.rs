@@ -124,8 +124,10 @@ pub fn period(text: &str) -> Option<(Timestamp, Timestamp)> {
             .filter(|s| s.bytes().all(|c| c.is_ascii_digit()))
             .and_then(|s| s.parse::<i16>().ok())
     };
+    // Years an index cannot hold could match nothing, or the wrong articles.
+    let year = || digits(0..4).filter(|y| YEARS.contains(y));
     if b.len() == 4 {
-        let y = digits(0..4)?;
+        let y = year()?;
         let start = Date::new(y, 1, 1).ok()?;
         return Some((
             midnight(start)?,
@@ -133,7 +135,7 @@ pub fn period(text: &str) -> Option<(Timestamp, Timestamp)> {
         ));
     }
     if b.len() == 7 && b[4] == b'-' {
-        let (y, m) = (digits(0..4)?, digits(5..7)?);
+        let (y, m) = (year()?, digits(5..7)?);
         let start = Date::new(y, m as i8, 1).ok()?;
         let end = start.checked_add(jiff::Span::new().months(1)).ok()?;
         return Some((midnight(start)?, midnight(end)?));

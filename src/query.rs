@@ -962,7 +962,10 @@ pub fn date_query(
 }
 
 fn bad_date(s: &str) -> String {
-    format!("'{s}' is not a date (write YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 time)")
+    format!(
+        "'{s}' is not a date (write YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 time, from 1678 \
+         to 2261)"
+    )
 }
 
 /// `satelite~1`: the word and the edit distance.
