@@ -50,6 +50,11 @@ pub enum Command {
     /// read again, changed files replace their articles, and the articles of files that are
     /// gone are removed. Commits come in batches, so a killed run loses little and the next
     /// run finishes its work.
+    #[command(after_help = "Examples:\n  \
+        lede index                           the bundled corpus/ into index/\n  \
+        lede index ~/archive --index ~/archive-index\n  \
+        lede index feeds/ --add              a second folder beside the first\n  \
+        lede index ~/archive --field body=story_text --ext story=json")]
     Index(IndexArgs),
     /// Search an index and print ranked articles with highlighted passages.
     ///
@@ -58,31 +63,61 @@ pub enum Command {
     /// title:word or body:word, and word^2 to boost. Hyphenated words find all spellings:
     /// anti-satellite matches "anti-satellite", "anti satellite" and "antisatellite".
     /// Pasted text works too: apostrophes and colons are read as words.
+    #[command(after_help = "Examples:\n  \
+        lede search anti-satellite --passages 3\n  \
+        lede search '\"space debris\" -launch' --since 2023 --filter source=reuters\n  \
+        lede search 'satell* w/5 treaty' --facet year --facet author=5\n  \
+        lede search exact:expenses --json\n  \
+        lede search oil --all --format csv --fields date,title,path > oil.csv")]
     Search(SearchArgs),
     /// Count matches per day, week, month or year, and draw them.
     ///
     /// Each QUERY is counted on its own (name it with LABEL=QUERY). Buckets are calendar
     /// buckets in UTC, every one from the first match to the last, zero when empty; undated
     /// matches are counted apart, so buckets plus undated equal the search's total.
+    #[command(after_help = "Examples:\n  \
+        lede trend anti-satellite --by year\n  \
+        lede trend oil=crude grain=wheat --by month --format csv\n  \
+        lede trend debris --split source --normalize")]
     Trend(TrendArgs),
     /// Run one search per line of a file (QUERY, or LABEL<TAB>QUERY) and print a row each:
     /// label, query, total, top ids, or the error with its line number.
+    #[command(after_help = "Examples:\n  \
+        lede batch queries.txt --format csv\n  \
+        printf 'asat\\tanti-satellite\\n' | lede batch - --json")]
     Batch(BatchArgs),
     /// List the articles most like one article (PATH or ID, as search shows them).
+    #[command(after_help = "Examples:\n  \
+        lede similar corpus/orbit-weekly/space/2024-09-10-operators-seek-tracking-data.txt\n  \
+        lede similar 'reuters/reut2-000.sgm#2' --limit 5 --json")]
     Similar(SimilarArgs),
     /// Print a whole article with its metadata, numbered paragraphs, and every match of
     /// --query marked (colour on a terminal, [[...]] otherwise).
+    #[command(after_help = "Examples:\n  \
+        lede show corpus/orbit-weekly/space/2024-09-10-operators-seek-tracking-data.txt\n  \
+        lede show 'feeds/wire.jsonl#17' --query 'debris' --json")]
     Show(ShowArgs),
     /// Measure relevance on a test collection (SMART: X.ALL, X.QUE, X.REL; or TREC: <DOC>
     /// files, topics, qrels): MAP, nDCG@10, P@10, recall@100 and MRR.
+    #[command(after_help = "Examples:\n  \
+        lede eval ../shared/corpora/time\n  \
+        lede eval ../shared/corpora/time --variants")]
     Eval(EvalArgs),
     /// Keep an index current while files change: update it, then index files as they
     /// appear, change or vanish, a batch at a time, until Ctrl-C.
+    #[command(after_help = "Examples:\n  \
+        lede watch                           keep index/ current with corpus/\n  \
+        lede watch ~/archive --index ~/archive-index --json")]
     Watch(WatchArgs),
     /// Show what an index holds: articles, deleted documents, segments, size, corpus,
     /// last indexing time, and articles per format, source and language.
+    #[command(after_help = "Examples:\n  \
+        lede stats\n  \
+        lede stats --index ~/archive-index --format csv")]
     Stats(StatsArgs),
     /// Merge an index's segments into one, dropping deleted documents.
+    #[command(after_help = "Example:\n  \
+        lede optimize --index ~/archive-index")]
     Optimize(OptimizeArgs),
 }
 
