@@ -162,6 +162,29 @@ fn explain_names_terms_fields_and_boosts() {
         out.contains("body:harbour: BM25 with 1 occurrence(s)"),
         "{out}"
     );
+    // A phrase names its field and words (tantivy's explanation does not); the proximity
+    // bonus of neighbouring words is "near".
+    let explained = |query: &str| {
+        let (code, out, err) =
+            env.run(&["search", query, "--explain", "--color", "never", "-n", "1"]);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let out = explained("\"budget for expenses\"");
+    assert!(
+        out.contains("body:\"budget _ expens\": BM25 with 1 occurrence(s)"),
+        "{out}"
+    );
+    let out = explained("harbour board");
+    assert!(
+        out.contains("near body:\"harbour board\": BM25 with 1 occurrence(s)"),
+        "{out}"
+    );
+    let out = explained("exact:\"board approved\"");
+    assert!(
+        out.contains("exact:\"board approved\": BM25 with 1 occurrence(s)"),
+        "{out}"
+    );
     let (_, out, _) = env.run(&["search", "harbour", "--explain", "--json", "-n", "1"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let hit = &v["hits"][0];
