@@ -1240,8 +1240,19 @@ fn check_operators(input: &str) -> Result<(), (String, usize)> {
         }
     }
     words.extend(current);
-    for (word, col) in &words {
+    for (i, (word, col)) in words.iter().enumerate() {
         let bare = word.trim_matches(['(', ')']);
+        let next = words.get(i + 1).map(|w| w.0.as_str());
+        if bare.ends_with("[TO")
+            || bare.ends_with("{TO")
+            || (bare.ends_with(['[', '{']) && next == Some("TO"))
+        {
+            return Err((
+                "a range needs a value before TO ([2024 TO 2025], or [* TO 2025] for no start)"
+                    .into(),
+                *col,
+            ));
+        }
         // What follows the last quote: where `~N` and `^N` of a phrase are written.
         let tail = bare.rfind('"').map_or(bare, |q| &bare[q..]);
         if tail.starts_with("\"~") && !tail[2..].starts_with(|c: char| c.is_ascii_digit()) {
@@ -1660,6 +1671,18 @@ mod tests {
                 12
             ))
         );
+        for q in ["date:[TO 1987-03-02]", "date:[ TO 1987]", "date:{TO 1987}"] {
+            assert_eq!(
+                err(q),
+                Some((
+                    "a range needs a value before TO ([2024 TO 2025], or [* TO 2025] for no start)"
+                        .into(),
+                    1
+                )),
+                "{q}"
+            );
+        }
+        assert_eq!(err("date:[* TO 1987]"), None);
         assert_eq!(err("\"x^2 y\" debris^1.5 \"a b\"~3"), None);
         assert_eq!(err("a AND NOT b"), None);
         assert_eq!(err("\"a AND\" b"), None);
