@@ -334,6 +334,17 @@ fn stats_as_csv_trend_as_json_lines_and_fields_in_order() {
     assert!(score(&json).len() < 12, "{json}");
 }
 
+/// The number of articles `lede search ARGS` finds (exit 0 or 1, never an error).
+fn total_of(env: &TestEnv, args: &[&str]) -> u64 {
+    let mut all = vec!["search", "--limit", "0", "--format", "json"];
+    all.extend_from_slice(args);
+    let (code, out, err) = env.run(&all);
+    assert!(code < 2, "{args:?}: {err}");
+    serde_json::from_str::<serde_json::Value>(&out).unwrap()["total"]
+        .as_u64()
+        .unwrap()
+}
+
 #[test]
 fn metadata_values_in_the_query_language_are_taken_whole() {
     let env = TestEnv::new();
@@ -346,15 +357,7 @@ fn metadata_values_in_the_query_language_are_taken_whole() {
         "Title: Money markets calm\nDate: 1987-03-03\nTags: money\n\nMoney markets were calm.\n",
     );
     assert_eq!(env.run(&["index", "corpus"]).0, 0);
-    let count = |args: &[&str]| {
-        let mut all = vec!["search", "--limit", "0", "--format", "json"];
-        all.extend_from_slice(args);
-        let (code, out, err) = env.run(&all);
-        assert!(code < 2, "{args:?}: {err}");
-        serde_json::from_str::<serde_json::Value>(&out).unwrap()["total"]
-            .as_u64()
-            .unwrap()
-    };
+    let count = |args: &[&str]| total_of(&env, args);
     // A hyphen inside a value is part of it, not a compound to spell three ways.
     assert_eq!(count(&["topic:money-fx"]), 1);
     assert_eq!(count(&["*", "--filter", "topic=money-fx"]), 1);
@@ -417,15 +420,7 @@ fn sections_are_found_in_any_case_and_accents_and_counted_as_written() {
         "Title: Cup final\nDate: 2024-01-04\n\nThe final was played.\n",
     );
     assert_eq!(env.run(&["index", "corpus"]).0, 0);
-    let total = |args: &[&str]| {
-        let mut all = vec!["search", "--limit", "0", "--format", "json"];
-        all.extend_from_slice(args);
-        let (code, out, err) = env.run(&all);
-        assert!(code < 2, "{args:?}: {err}");
-        serde_json::from_str::<serde_json::Value>(&out).unwrap()["total"]
-            .as_u64()
-            .unwrap()
-    };
+    let total = |args: &[&str]| total_of(&env, args);
     assert_eq!(total(&["*", "--filter", "section=/world"]), 2);
     assert_eq!(total(&["*", "--filter", "section=world/economie"]), 1);
     assert_eq!(total(&["section:/WORLD/ECONOMIE"]), 1);
