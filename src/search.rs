@@ -207,6 +207,14 @@ impl Engine {
 
     /// The request with its section filters and facet paths written as the index writes them.
     fn with_sections(&self, scope: &Scope, facets: &[FacetRequest]) -> (Scope, Vec<FacetRequest>) {
+        let section = |field: FacetField| field == FacetField::Section;
+        if !scope.filters.iter().any(|f| section(f.field))
+            && !facets
+                .iter()
+                .any(|r| section(r.field) && !r.under.is_empty())
+        {
+            return (scope.clone(), facets.to_vec());
+        }
         let paths = self.section_paths();
         let mut scope = scope.clone();
         scope.filters = scope
@@ -332,8 +340,6 @@ impl Engine {
         })
     }
 
-    /// Calls `f` with every match, in index order (or by date, with a date sort), passages
-    /// included; memory holds one hit at a time (and the matches' addresses). Gives the count.
     /// What reading the query for every match (`--all`, `--agg`) has to say: a repaired
     /// query, or all words giving way to any word.
     pub fn notes(&self, req: &SearchRequest) -> Result<Vec<String>> {
@@ -343,6 +349,8 @@ impl Engine {
             .notes)
     }
 
+    /// Calls `f` with every match, in index order (or by date, with a date sort), passages
+    /// included; memory holds one hit at a time (and the matches' addresses). Gives the count.
     pub fn for_each_hit(
         &self,
         req: &SearchRequest,
@@ -662,10 +670,16 @@ impl Engine {
     ) -> Result<query::ParsedQuery> {
         let fields = &self.store.fields;
         let schema = self.store.index.schema();
+        // The index's sections are read only for a query that names one.
+        let names_section = text.to_ascii_lowercase().contains("section:");
         let target = query::Target {
             schema: &schema,
             fields,
-            sections: self.section_paths(),
+            sections: if names_section {
+                self.section_paths()
+            } else {
+                &[]
+            },
         };
         let mut parsed = query::parse(text, &target, combine, self.analysis, &self.ranking, exact)?;
         let (scope, _) = self.with_sections(scope, &[]);
