@@ -353,7 +353,7 @@ pub enum FormatArg {
 
 #[derive(Debug, Args)]
 pub struct TrendArgs {
-    /// Queries, each counted on its own; LABEL=QUERY names one
+    /// Queries, each counted on its own; LABEL=QUERY names one ('oil price=oil price*')
     #[arg(value_name = "QUERY", required = true)]
     pub queries: Vec<String>,
 
@@ -595,11 +595,13 @@ impl TrendArgs {
             .queries
             .iter()
             .map(|q| match q.split_once('=') {
+                // A label is words (letters, digits, _ - . and spaces between them).
                 Some((label, query))
-                    if !label.is_empty()
+                    if !label.trim().is_empty()
+                        && label.trim() == label
                         && label
                             .chars()
-                            .all(|c| c.is_alphanumeric() || "_-.".contains(c))
+                            .all(|c| c.is_alphanumeric() || " _-.".contains(c))
                         && !query.is_empty() =>
                 {
                     TrendQuery {

@@ -149,6 +149,12 @@ fn trends_as_chart_csv_and_json() {
          1987-04                                          0\n  \
          1987-05                                          0\n"
     );
+    // A label of several words.
+    let (code, out, _) = env.run(&["trend", "crude oil=crude", "--by", "year", "--csv"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "bucket,crude oil\n1987,1\nundated,0\n")
+    );
     let (_, out, _) = env.run(&["trend", "grain", "--by", "month", "--normalize", "--csv"]);
     assert_eq!(
         out,
