@@ -309,23 +309,16 @@ impl NewsTokenStream<'_> {
         // A part of a chain, or a whole word: its letters without apostrophes or hyphens
         // (most words have none: copied whole and lower-cased in place).
         let word = &text[from..to];
-        if !self.normalize {
+        if word.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            self.token.text.push_str(word);
+        } else {
             self.token
                 .text
                 .extend(word.chars().filter(|&c| !is_apostrophe(c) && !is_hyphen(c)));
+        }
+        if !self.normalize {
             return true;
         }
-        if word.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            if word.len() >= MAX_TOKEN_BYTES {
-                return false;
-            }
-            self.token.text.push_str(word);
-            self.token.text.make_ascii_lowercase();
-            return true;
-        }
-        self.token
-            .text
-            .extend(word.chars().filter(|&c| !is_apostrophe(c) && !is_hyphen(c)));
         // The length limit applies as written, before case and folding change it.
         if self.token.text.len() >= MAX_TOKEN_BYTES {
             return false;

@@ -11,7 +11,7 @@ use lede::corpus::{DEFAULT_MAX_BYTES, Format};
 use lede::facets::{FacetField, FacetRequest};
 use lede::indexer::{DEFAULT_COMMIT_ARTICLES, DEFAULT_HEAP_BYTES, IndexRequest};
 use lede::query::Combine;
-use lede::query::did_you_mean;
+use lede::query::guess;
 use lede::search::{Filter, Scope, SearchRequest, Sort};
 use lede::trend::{Interval, TrendQuery, TrendRequest};
 
@@ -665,9 +665,7 @@ fn parse_facet(arg: &str) -> Result<FacetRequest, String> {
         None => (arg, None),
     };
     let field = FacetField::from_name(name).ok_or_else(|| {
-        let hint = did_you_mean(name, FacetField::ALL.map(FacetField::name))
-            .map(|f| format!("; did you mean '{f}'?"))
-            .unwrap_or_default();
+        let hint = guess(name, FacetField::ALL.map(FacetField::name));
         format!(
             "unknown facet '{name}' (facets: {}){hint}",
             FacetField::names()
@@ -726,9 +724,7 @@ fn parse_filter(arg: &str) -> Result<Filter, String> {
         .filter(|(_, v)| !v.is_empty())
         .ok_or_else(|| format!("expected FIELD=VALUE, like topic=grain, not '{arg}'"))?;
     let field = FacetField::from_name(name).ok_or_else(|| {
-        let hint = did_you_mean(name, FacetField::ALL.map(FacetField::name))
-            .map(|f| format!("; did you mean '{f}'?"))
-            .unwrap_or_default();
+        let hint = guess(name, FacetField::ALL.map(FacetField::name));
         format!(
             "unknown field '{name}' (fields: {}){hint}",
             FacetField::names()

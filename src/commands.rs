@@ -92,11 +92,6 @@ fn search(args: &SearchArgs) -> Result<ExitCode> {
         }
     };
     let engine = Engine::open(&dir)?;
-    if args.agg.is_some() || args.all {
-        for note in engine.notes(&req)? {
-            eprintln!("lede: note: {note}");
-        }
-    }
     if let Some(agg) = &args.agg {
         if format == FormatArg::Csv {
             anyhow::bail!("--agg prints JSON: --format csv cannot hold it");
@@ -112,22 +107,23 @@ fn search(args: &SearchArgs) -> Result<ExitCode> {
         match format {
             FormatArg::Csv => {
                 let mut csv = output::CsvHits::new(io::stdout(), columns)?;
-                let total = engine.for_each_hit(&req, |hit| csv.write(&hit).map_err(io_err))?;
+                let total = engine
+                    .for_each_hit(&req, print_notes, |hit| csv.write(&hit).map_err(io_err))?;
                 csv.finish()?;
                 total
             }
-            FormatArg::Text => engine.for_each_hit(&req, |hit| {
+            FormatArg::Text => engine.for_each_hit(&req, print_notes, |hit| {
                 output::write_hit_text(&mut out, &hit, color).map_err(io_err)
             })?,
-            FormatArg::Json | FormatArg::Jsonl => engine.for_each_hit(&req, |hit| {
-                output::write_hit_jsonl(&mut out, &hit, &columns).map_err(io_err)
-            })?,
+            FormatArg::Json | FormatArg::Jsonl => {
+                engine.for_each_hit(&req, print_notes, |hit| {
+                    output::write_hit_jsonl(&mut out, &hit, &columns).map_err(io_err)
+                })?
+            }
         }
     } else {
         let results = engine.search(&req)?;
-        for note in &results.notes {
-            eprintln!("lede: note: {note}");
-        }
+        print_notes(&results.notes);
         let explained = if args.explain {
             Some(engine.explain(&req, &results.hits)?)
         } else {
@@ -187,9 +183,17 @@ fn write_results(
     Ok(())
 }
 
+/// What reading a query had to say, on stderr.
+fn print_notes(notes: &[String]) {
+    for note in notes {
+        eprintln!("lede: note: {note}");
+    }
+}
+
 /// `--agg`: Elasticsearch-style aggregations over the matches, printed as their JSON result.
 fn aggregate(engine: &Engine, req: &lede::SearchRequest, agg: &str) -> Result<ExitCode> {
-    let (result, total) = engine.aggregate(req, agg)?;
+    let (result, total, notes) = engine.aggregate(req, agg)?;
+    print_notes(&notes);
     let mut out = io::stdout().lock();
     serde_json::to_writer(&mut out, &result)?;
     writeln!(out)?;
@@ -222,20 +226,9 @@ fn use_color(when: ColorWhen, stdout: &io::Stdout) -> bool {
 
 fn trend(args: &TrendArgs) -> Result<ExitCode> {
     let req = args.to_request();
-    // Series are columns and keys: two with one label could not be told apart.
-    for (i, q) in req.queries.iter().enumerate() {
-        if req.queries[..i].iter().any(|p| p.label == q.label) {
-            anyhow::bail!(
-                "two series are labelled '{}': give each its own label (LABEL=QUERY)",
-                q.label
-            );
-        }
-    }
     let engine = Engine::open(&args.index)?;
     let results = engine.trend(&req)?;
-    for note in &results.notes {
-        eprintln!("lede: note: {note}");
-    }
+    print_notes(&results.notes);
     let stdout = io::stdout();
     let color = use_color(ColorWhen::Auto, &stdout);
     let mut out = io::BufWriter::new(stdout.lock());
@@ -384,9 +377,7 @@ fn eval(args: &EvalArgs) -> Result<ExitCode> {
 fn show(args: &ShowArgs) -> Result<ExitCode> {
     let engine = Engine::open(&args.index)?;
     let shown = engine.show(&args.article, args.query.as_deref())?;
-    for note in &shown.notes {
-        eprintln!("lede: note: {note}");
-    }
+    print_notes(&shown.notes);
     let stdout = io::stdout();
     let color = use_color(args.color, &stdout);
     let mut out = io::BufWriter::new(stdout.lock());

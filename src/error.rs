@@ -54,6 +54,9 @@ pub enum Error {
         given: Vec<String>,
     },
 
+    #[error("two series are labelled '{0}': give each its own label (LABEL=QUERY)")]
+    SameLabel(String),
+
     #[error("cannot run --agg: {0}")]
     Aggregation(String),
 
@@ -142,22 +145,6 @@ impl Error {
         }
     }
 
-    /// Whether this is a write to a reader that went away (`lede search x | head`).
-    pub fn is_broken_pipe(&self) -> bool {
-        let Error::Io { reason, .. } = self else {
-            return false;
-        };
-        // A CSV writer's error travels as `io::Error::other(csv::Error)`.
-        reason.kind() == io::ErrorKind::BrokenPipe
-            || reason
-                .get_ref()
-                .and_then(|inner| inner.downcast_ref::<csv::Error>())
-                .is_some_and(|csv| {
-                    matches!(csv.kind(), csv::ErrorKind::Io(io)
-                        if io.kind() == io::ErrorKind::BrokenPipe)
-                })
-    }
-
     /// Wraps an I/O error with its path.
     pub fn io(path: impl Into<PathBuf>, reason: io::Error) -> Error {
         Error::Io {
@@ -165,4 +152,21 @@ impl Error {
             reason,
         }
     }
+}
+
+/// Whether `e` is a write to a reader that went away (`lede search x | head`), however the
+/// writer that met it wrapped it: an I/O error (whose `source()` skips what
+/// `io::Error::other` wraps), a CSV or JSON writer's error, or lede's own.
+pub fn is_broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
+    use io::ErrorKind::BrokenPipe;
+    if let Some(io) = e.downcast_ref::<io::Error>() {
+        return io.kind() == BrokenPipe || io.get_ref().is_some_and(|inner| is_broken_pipe(inner));
+    }
+    if let Some(csv) = e.downcast_ref::<csv::Error>() {
+        return matches!(csv.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe);
+    }
+    if let Some(json) = e.downcast_ref::<serde_json::Error>() {
+        return json.io_error_kind() == Some(BrokenPipe);
+    }
+    matches!(e.downcast_ref::<Error>(), Some(Error::Io { reason, .. }) if is_broken_pipe(reason))
 }

@@ -20,23 +20,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// A reader that closed the pipe (`| head`), however the writer that met it wrapped the error.
+/// A reader that closed the pipe (`| head`), wherever in the chain the error says so.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(broken_pipe)
-}
-
-fn broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
-    use std::io::ErrorKind::BrokenPipe;
-    if let Some(io) = e.downcast_ref::<std::io::Error>() {
-        // `io::Error::other(csv_error)` hides the inner error from `source()`.
-        return io.kind() == BrokenPipe || io.get_ref().is_some_and(|inner| broken_pipe(inner));
-    }
-    if let Some(csv) = e.downcast_ref::<csv::Error>() {
-        return matches!(csv.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe);
-    }
-    if let Some(json) = e.downcast_ref::<serde_json::Error>() {
-        return json.io_error_kind() == Some(BrokenPipe);
-    }
-    e.downcast_ref::<lede::Error>()
-        .is_some_and(lede::Error::is_broken_pipe)
+    err.chain().any(lede::error::is_broken_pipe)
 }

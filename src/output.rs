@@ -743,9 +743,7 @@ impl Column {
                     .find(|c| c.name() == n)
                     .ok_or_else(|| {
                         let all: Vec<&str> = Column::ALL.iter().map(|c| c.name()).collect();
-                        let hint = crate::query::did_you_mean(n, all.iter().copied())
-                            .map(|f| format!("; did you mean '{f}'?"))
-                            .unwrap_or_default();
+                        let hint = crate::query::guess(n, all.iter().copied());
                         format!(
                             "unknown field '{n}' for --fields (fields: {}){hint}",
                             all.join(", ")

@@ -738,11 +738,8 @@ impl Builder {
         if matches!(lit.field_name.as_deref(), None | Some("exact")) {
             return regex(&format!("{}.*", token.text), self.fields.exact);
         }
-        let stemmed = analyzer::tokens(&mut self.analyzer, &token.text);
-        let pattern = match stemmed.as_slice() {
-            [s] if s.text != token.text => format!("({}|{}).*", token.text, s.text),
-            _ => format!("{}.*", token.text),
-        };
+        let starts = stem_prefixes(&token.text, &mut self.analyzer);
+        let pattern = format!("({}).*", starts.join("|"));
         self.per_field(lit, |field| regex(&pattern, field))
     }
 
@@ -847,10 +844,29 @@ impl Builder {
     }
 }
 
-/// A section path as lede compares them: one leading slash, none at the end, lower-cased and
-/// folded (`World/Europe/Économie/` is `/world/europe/economie`).
+/// What the stems a prefix stands for begin with, in `title:` and `body:`: the prefix's own
+/// stem when it differs, and the prefix as written (`satellite*`: `satellit`, `satellite`).
+fn stem_prefixes(prefix: &str, analyzer: &mut TextAnalyzer) -> Vec<String> {
+    let mut starts = Vec::new();
+    if let [stem] = analyzer::tokens(analyzer, prefix).as_slice()
+        && stem.text != prefix
+    {
+        starts.push(stem.text.clone());
+    }
+    starts.push(prefix.to_string());
+    starts
+}
+
+/// A section path as written with one leading slash and none at the end (`World/Europe/` is
+/// `/World/Europe`).
+fn section_path(path: &str) -> String {
+    format!("/{}", path.trim_matches('/'))
+}
+
+/// A section path as lede compares them: [`section_path`], lower-cased and folded
+/// (`World/Europe/Économie/` is `/world/europe/economie`).
 pub fn fold_section(path: &str) -> String {
-    let path = format!("/{}", path.trim_matches('/'));
+    let path = section_path(path);
     analyzer::tokens(&mut analyzer::keyword_analyzer(), &path)
         .into_iter()
         .next()
@@ -867,7 +883,7 @@ pub fn stored_sections(paths: &[(String, String)], path: &str) -> Vec<String> {
         .map(|(_, p)| p.clone())
         .collect();
     if stored.is_empty() {
-        vec![format!("/{}", path.trim_matches('/'))]
+        vec![section_path(path)]
     } else {
         stored
     }
@@ -883,6 +899,13 @@ pub fn did_you_mean<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) ->
         .filter(|&(d, n)| d <= 2 && d < n.len())
         .min()
         .map(|(_, n)| n)
+}
+
+/// "; did you mean 'name'?" for a misspelt `word`, or nothing (see [`did_you_mean`]).
+pub fn guess<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -> String {
+    did_you_mean(word, names)
+        .map(|name| format!("; did you mean '{name}'?"))
+        .unwrap_or_default()
 }
 
 /// `query`, narrowed to the articles in `scope`: filters and dates are required, and score
@@ -909,7 +932,7 @@ pub fn scoped(query: Box<dyn Query>, scope: &Scope, fields: &Fields) -> Box<dyn 
                 }
                 let term = match field {
                     FacetField::Section => {
-                        let path = format!("/{}", value.trim_matches('/'));
+                        let path = section_path(value);
                         Term::from_facet(
                             handle,
                             &Facet::from_text(&path).unwrap_or_else(|_| Facet::root()),
@@ -1357,8 +1380,6 @@ fn is_compound(word: &str) -> bool {
         .any(|w| w[0].is_alphanumeric() && is_hyphen(w[1]) && w[2].is_alphanumeric())
 }
 
-/// The terms and phrases of the query that can match body text, analysed as the index is;
-/// excluded parts (NOT, -) and parts on other fields are left out.
 /// The query as the title sees it, for its patterns: `title:` parts become plain words and
 /// `body:` parts are left out (patterns are made for plain words and `body:`).
 fn for_title(ast: &UserInputAst) -> UserInputAst {
@@ -1387,6 +1408,8 @@ fn for_title(ast: &UserInputAst) -> UserInputAst {
     }
 }
 
+/// The terms and phrases of the query that can match body text, analysed as the index is;
+/// excluded parts (NOT, -) and parts on other fields are left out.
 fn collect_patterns(
     ast: &UserInputAst,
     analyzer: &mut TextAnalyzer,
@@ -1524,12 +1547,9 @@ fn literal_pattern(
                 push(out, Pattern::Exact(Box::new(Pattern::Prefix(prefix.text))))
             }
             Some("body") => {
-                if let [s] = analyzer::tokens(analyzer, &prefix.text).as_slice()
-                    && s.text != prefix.text
-                {
-                    push(out, Pattern::Prefix(s.text.clone()));
+                for start in stem_prefixes(&prefix.text, analyzer) {
+                    push(out, Pattern::Prefix(start));
                 }
-                push(out, Pattern::Prefix(prefix.text));
             }
             _ => {}
         }

@@ -205,21 +205,16 @@ impl Engine {
         })
     }
 
-    /// The request with its section filters and facet paths written as the index writes them.
-    fn with_sections(&self, scope: &Scope, facets: &[FacetRequest]) -> (Scope, Vec<FacetRequest>) {
-        let section = |field: FacetField| field == FacetField::Section;
-        if !scope.filters.iter().any(|f| section(f.field))
-            && !facets
-                .iter()
-                .any(|r| section(r.field) && !r.under.is_empty())
-        {
-            return (scope.clone(), facets.to_vec());
+    /// The scope with its section filters written as the index writes the sections (a path
+    /// spelt two ways in the index gives two filters, either of which will do).
+    fn scope_sections(&self, scope: &Scope) -> Scope {
+        if !scope.filters.iter().any(|f| f.field == FacetField::Section) {
+            return scope.clone();
         }
         let paths = self.section_paths();
-        let mut scope = scope.clone();
-        scope.filters = scope
+        let filters = scope
             .filters
-            .into_iter()
+            .iter()
             .flat_map(|f| match f.field {
                 FacetField::Section => query::stored_sections(paths, &f.value)
                     .into_iter()
@@ -228,27 +223,33 @@ impl Engine {
                         value,
                     })
                     .collect(),
-                _ => vec![f],
+                _ => vec![f.clone()],
             })
             .collect();
-        let facets = facets
-            .iter()
-            .map(|r| {
-                let mut r = r.clone();
-                if r.field == FacetField::Section && !r.under.is_empty() {
-                    let path = format!("/{}", r.under.join("/"));
-                    if let Some(stored) = query::stored_sections(paths, &path).into_iter().next() {
-                        r.under = stored
-                            .trim_start_matches('/')
-                            .split('/')
-                            .map(str::to_string)
-                            .collect();
-                    }
-                }
-                r
-            })
-            .collect();
-        (scope, facets)
+        Scope {
+            filters,
+            ..scope.clone()
+        }
+    }
+
+    /// The facet requests with the section paths they count under written as the index
+    /// writes them.
+    fn facet_sections(&self, facets: &[FacetRequest]) -> Vec<FacetRequest> {
+        let mut facets = facets.to_vec();
+        for r in &mut facets {
+            if r.field != FacetField::Section || r.under.is_empty() {
+                continue;
+            }
+            let path = r.under.join("/");
+            if let Some(stored) = query::stored_sections(self.section_paths(), &path).first() {
+                r.under = stored
+                    .trim_start_matches('/')
+                    .split('/')
+                    .map(str::to_string)
+                    .collect();
+            }
+        }
+        facets
     }
 
     /// The open index.
@@ -340,25 +341,20 @@ impl Engine {
         })
     }
 
-    /// What reading the query for every match (`--all`, `--agg`) has to say: a repaired
-    /// query, or all words giving way to any word.
-    pub fn notes(&self, req: &SearchRequest) -> Result<Vec<String>> {
-        Ok(self
-            .parse_auto(&req.query, req.combine, &req.scope, req.exact)?
-            .0
-            .notes)
-    }
-
     /// Calls `f` with every match, in index order (or by date, with a date sort), passages
     /// included; memory holds one hit at a time (and the matches' addresses). Gives the count.
+    /// `notes` first hears what reading the query had to say (a repaired query, or all words
+    /// giving way to any word).
     pub fn for_each_hit(
         &self,
         req: &SearchRequest,
+        notes: impl FnOnce(&[String]),
         mut f: impl FnMut(Hit) -> Result<()>,
     ) -> Result<usize> {
         let err = |e| Error::index(&self.dir, e);
         let fields = &self.store.fields;
         let (parsed, _) = self.parse_auto(&req.query, req.combine, &req.scope, req.exact)?;
+        notes(&parsed.notes);
         let searcher = self.reader.searcher();
         let weights = term_weights(&searcher, fields.body, &parsed.patterns);
         let mut finder =
@@ -563,8 +559,6 @@ impl Engine {
         })
     }
 
-    /// Elasticsearch-style aggregations (`--agg`) over the matches of `req`, as their
-    /// Elasticsearch-shaped JSON result. A mistake in the JSON is reported with its place.
     /// The query for articles like `doc`, as tantivy's MoreLikeThis makes it (its 30 words
     /// of 3 letters or more, found in 2 articles or more, that score best by frequency in it
     /// times idf, each boosted by its share of the best score), but with ties broken by the
@@ -597,8 +591,7 @@ impl Engine {
                 .doc_freq(&term)
                 .map_err(|e| Error::index(&self.dir, e))?;
             if df >= 2 {
-                let idf = (1.0 + (articles as f32 - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
-                scored.push((tf as f32 * idf, term));
+                scored.push((tf as f32 * idf(df, articles), term));
             }
         }
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
@@ -616,8 +609,14 @@ impl Engine {
         ))
     }
 
-    /// Elasticsearch-style aggregations over the matches, and how many matched.
-    pub fn aggregate(&self, req: &SearchRequest, json: &str) -> Result<(serde_json::Value, usize)> {
+    /// Elasticsearch-style aggregations (`--agg`) over the matches of `req`, as their
+    /// Elasticsearch-shaped JSON result, with how many matched and the notes of the query's
+    /// reading. A mistake in the JSON is reported with its place.
+    pub fn aggregate(
+        &self,
+        req: &SearchRequest,
+        json: &str,
+    ) -> Result<(serde_json::Value, usize, Vec<String>)> {
         let bad = Error::Aggregation;
         let aggs: tantivy::aggregation::agg_req::Aggregations = serde_json::from_str(json)
             .map_err(|e| {
@@ -638,9 +637,7 @@ impl Engine {
             serde_json::from_str(json).map_err(|e| bad(e.to_string()))?;
         for name in agg_fields(&value) {
             if !fast.contains(&name) {
-                let hint = query::did_you_mean(name, fast.iter().copied())
-                    .map(|f| format!("; did you mean '{f}'?"))
-                    .unwrap_or_default();
+                let hint = query::guess(name, fast.iter().copied());
                 return Err(bad(format!(
                     "no field '{name}' to aggregate (fields: {}){hint}",
                     fast.join(", ")
@@ -656,7 +653,7 @@ impl Engine {
             .search(parsed.query.as_ref(), &(Count, collector))
             .map_err(|e| bad(e.to_string()))?;
         let value = serde_json::to_value(result).map_err(|e| bad(e.to_string()))?;
-        Ok((value, total))
+        Ok((value, total, parsed.notes))
     }
 
     /// The query for `text` within `scope`: the filters and dates narrow the matches without
@@ -682,8 +679,7 @@ impl Engine {
             },
         };
         let mut parsed = query::parse(text, &target, combine, self.analysis, &self.ranking, exact)?;
-        let (scope, _) = self.with_sections(scope, &[]);
-        parsed.query = query::scoped(parsed.query, &scope, fields);
+        parsed.query = query::scoped(parsed.query, &self.scope_sections(scope), fields);
         Ok(parsed)
     }
 
@@ -775,7 +771,7 @@ impl Engine {
                 field: schema.get_field_name(self.store.fields.date).to_string(),
             })
         });
-        let (_, facet_requests) = self.with_sections(&req.scope, &req.facets);
+        let facet_requests = self.facet_sections(&req.facets);
         let collectors = facets::collectors(&facet_requests, &schema, &self.store.fields);
         let sections: Vec<_> = collectors
             .sections
@@ -1090,13 +1086,11 @@ impl PhraseLabel {
                 .filter(|t| !t.is_empty())
                 .map(|t| {
                     let term = Term::from_field_text(field, t);
-                    let df = Bm25StatisticsProvider::doc_freq(searcher, &term)
-                        .unwrap_or(0)
-                        .min(n);
-                    // tantivy's idf: ln(1 + (N - n + 0.5) / (n + 0.5))
-                    ((n - df) as f32 + 0.5) / (df as f32 + 0.5)
+                    idf(
+                        Bm25StatisticsProvider::doc_freq(searcher, &term).unwrap_or(0),
+                        n,
+                    )
                 })
-                .map(|x| (1.0 + x).ln())
                 .sum();
             let words: Vec<&str> = terms
                 .iter()
@@ -1231,17 +1225,25 @@ fn term_weights(
     body: Field,
     patterns: &[crate::passages::Pattern],
 ) -> HashMap<String, f32> {
-    let n = searcher.num_docs() as f32;
+    let n = searcher.num_docs();
     patterns
         .iter()
         .flat_map(|p| p.terms())
+        .filter(|t| !t.is_empty())
         .map(|t| {
             let df = searcher
                 .doc_freq(&Term::from_field_text(body, t))
-                .unwrap_or(0) as f32;
-            (t.clone(), (1.0 + (n - df + 0.5) / (df + 0.5)).ln())
+                .unwrap_or(0);
+            (t.clone(), idf(df, n))
         })
         .collect()
+}
+
+/// BM25's inverse document frequency, as tantivy computes it: ln(1 + (N - n + 0.5) / (n + 0.5))
+/// for a term in `df` of `articles` articles.
+fn idf(df: u64, articles: u64) -> f32 {
+    let df = df.min(articles);
+    (1.0 + ((articles - df) as f32 + 0.5) / (df as f32 + 0.5)).ln()
 }
 
 /// The `"field"` of every aggregation in a request, nested ones too.

@@ -150,6 +150,12 @@ impl Engine {
     /// Counts the matches of each query per calendar bucket.
     pub fn trend(&self, req: &TrendRequest) -> Result<TrendResults> {
         let started = std::time::Instant::now();
+        // Series are columns and keys: two with one label could not be told apart.
+        for (i, q) in req.queries.iter().enumerate() {
+            if req.queries[..i].iter().any(|p| p.label == q.label) {
+                return Err(Error::SameLabel(q.label.clone()));
+            }
+        }
         let searcher = self.reader().searcher();
         let schema = self.store().index.schema();
         let fields = &self.store().fields;

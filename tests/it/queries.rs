@@ -456,7 +456,7 @@ fn similar_articles_are_the_same_every_time() {
 #[test]
 fn aggregations_and_their_errors() {
     let e = engine();
-    let (v, total) = e
+    let (v, total, _) = e
         .aggregate(
             &req("grain"),
             r#"{"by_source": {"terms": {"field": "source"}}}"#,
@@ -491,18 +491,26 @@ fn every_match_streams_in_a_stable_order() {
     let e = engine();
     let mut seen = Vec::new();
     let total = e
-        .for_each_hit(&req("grain"), |h| {
-            seen.push(h.path);
-            Ok(())
-        })
+        .for_each_hit(
+            &req("grain"),
+            |_| {},
+            |h| {
+                seen.push(h.path);
+                Ok(())
+            },
+        )
         .unwrap();
     assert_eq!(total, 4);
     assert_eq!(seen.len(), 4);
     let mut again = Vec::new();
-    e.for_each_hit(&req("grain"), |h| {
-        again.push(h.path);
-        Ok(())
-    })
+    e.for_each_hit(
+        &req("grain"),
+        |_| {},
+        |h| {
+            again.push(h.path);
+            Ok(())
+        },
+    )
     .unwrap();
     assert_eq!(seen, again);
 }
