@@ -1,5 +1,6 @@
 //! The library's errors, each written for the person at the terminal: what went wrong, where,
-//! and what to run next. tantivy's own errors are wrapped with the path they concern.
+//! and what to run next. The index layer wraps tantivy's errors with the path they concern
+//! (`Error::index`, in `index/mod.rs`), so nothing here knows tantivy.
 
 use std::io;
 use std::path::PathBuf;
@@ -86,10 +87,7 @@ pub enum Error {
     Damaged { path: PathBuf, reason: String },
 
     #[error("index '{path}': {reason}")]
-    Index {
-        path: PathBuf,
-        reason: tantivy::TantivyError,
-    },
+    Index { path: PathBuf, reason: String },
 
     #[error("'{path}': {reason}")]
     Io { path: PathBuf, reason: io::Error },
@@ -120,31 +118,6 @@ fn at_column(column: Option<usize>) -> String {
 }
 
 impl Error {
-    /// Wraps a tantivy error with the index it concerns, recognising the lock held by a writer.
-    pub fn index(path: impl Into<PathBuf>, source: tantivy::TantivyError) -> Error {
-        let path = path.into();
-        match source {
-            tantivy::TantivyError::LockFailure(
-                tantivy::directory::error::LockError::LockBusy,
-                _,
-            ) => Error::Locked(path),
-            // A damaged file (meta.json that is not JSON, a truncated segment): say how to
-            // recover, and keep tantivy's account short (it quotes the whole file).
-            reason if format!("{reason:?}").to_lowercase().contains("corrupt") => {
-                let text = match &reason {
-                    tantivy::TantivyError::DataCorruption(c) => format!("{c:?}"),
-                    other => other.to_string(),
-                };
-                let text = text.split(" Content:").next().unwrap_or_default();
-                Error::Damaged {
-                    path,
-                    reason: text.chars().take(200).collect(),
-                }
-            }
-            reason => Error::Index { path, reason },
-        }
-    }
-
     /// Wraps an I/O error with its path.
     pub fn io(path: impl Into<PathBuf>, reason: io::Error) -> Error {
         Error::Io {

@@ -11,12 +11,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::analyzer::Analysis;
-use crate::article::Article;
 use crate::error::{Error, Result};
-use crate::query::{Combine, Ranking};
-use crate::search::{Engine, SearchRequest};
-use crate::store;
+use crate::index::analyzer::Analysis;
+use crate::index::store;
+use crate::model::article::Article;
+use crate::model::{Combine, SearchRequest};
+use crate::query::Ranking;
+use crate::search::Engine;
 
 /// A test collection.
 #[derive(Debug, Default)]

@@ -1,12 +1,16 @@
 //! lede: full-text search for news archives.
 //!
-//! A folder of articles becomes [`Article`]s (`corpus`), then tantivy documents (`schema`),
-//! then an index (`indexer`). A query becomes a [`SearchRequest`], then one
-//! [`Engine::search`] call, then [`SearchResults`] with passages (`passages`), then text or
-//! JSON (`output`).
+//! The layers, lowest first, each importing only from those below it:
+//! - [`model`]: the vocabulary ([`Article`], [`SearchRequest`], [`SearchResults`], the
+//!   [`Backend`] trait); plain data, no tantivy, no I/O.
+//! - [`corpus`]: files on disk read into [`Article`]s.
+//! - [`index`]: the schema, the analysis, the index on disk, indexing and watching.
+//! - [`query`]: what the user typed made a tantivy query and highlight patterns.
+//! - [`search`]: [`Engine`], the local [`Backend`]: searches, facets, passages, trends.
+//! - [`eval`] (relevance on test collections) and [`output`] (text, JSON, CSV writers).
 //!
 //! ```
-//! use lede::{Engine, IndexRequest, SearchRequest, indexer};
+//! use lede::{Backend, Engine, IndexRequest, SearchRequest, indexer};
 //!
 //! let corpus = tempfile::tempdir()?;
 //! std::fs::write(
@@ -18,34 +22,27 @@
 //! indexer::run(&req, &indexer::Silent)?;
 //!
 //! let engine = Engine::open(index.path())?;
-//! let results = engine.search(&SearchRequest { query: "anti satellite".into(), ..Default::default() })?;
+//! let backend: &dyn Backend = &engine;
+//! let results = backend.search(&SearchRequest { query: "anti satellite".into(), ..Default::default() })?;
 //! assert_eq!(results.total, 1);
 //! assert_eq!(results.hits[0].title, "Ban on antisatellite tests");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod analyzer;
-pub mod article;
-pub mod batch;
-pub mod collect;
 pub mod corpus;
-pub mod dates;
 pub mod error;
 pub mod eval;
-pub mod facets;
-pub mod indexer;
+pub mod index;
+pub mod model;
 pub mod output;
-pub mod passages;
 pub mod query;
-pub mod schema;
 pub mod search;
-pub mod stats;
-pub mod store;
-pub mod trend;
-pub mod watch;
 
-pub use article::Article;
 pub use error::{Error, QueryError, Result};
+pub use index::{indexer, watch};
 pub use indexer::{IndexRequest, IndexSummary};
-pub use passages::Passage;
-pub use search::{Engine, Hit, SearchRequest, SearchResults};
+pub use model::{
+    Article, Backend, Combine, FacetField, FacetRequest, Filter, Hit, Interval, Passage, Scope,
+    SearchRequest, SearchResults, Sort, TrendQuery, TrendRequest, TrendResults,
+};
+pub use search::Engine;

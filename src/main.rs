@@ -1,26 +1,22 @@
 //! The `lede` binary: parse the command line, run the command, map errors to exit codes.
 
-mod cli;
-mod commands;
+mod app;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
+use app::exit::Exit;
+
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
-    match commands::run(cli.command) {
-        Ok(code) => code,
+    let cli = app::args::Cli::parse();
+    match app::run(cli.command) {
+        Ok(exit) => exit.into(),
         // A reader that went away (`lede search x | head`) is not an error.
-        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if err.chain().any(lede::error::is_broken_pipe) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("lede: {err:#}");
-            ExitCode::from(2)
+            Exit::Error.into()
         }
     }
-}
-
-/// A reader that closed the pipe (`| head`), wherever in the chain the error says so.
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(lede::error::is_broken_pipe)
 }

@@ -9,9 +9,9 @@
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use crate::article::{Article, split_authors};
 use crate::corpus::html;
-use crate::dates;
+use crate::model::article::{Article, split_authors};
+use crate::model::dates;
 
 /// The file is XML, but not a news feed.
 #[derive(Debug, PartialEq, Eq)]

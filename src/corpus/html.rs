@@ -9,8 +9,8 @@ use ego_tree::NodeRef;
 use scraper::{ElementRef, Html, Node, Selector};
 use serde_json::Value;
 
-use crate::article::{Article, split_authors};
-use crate::dates;
+use crate::model::article::{Article, split_authors};
+use crate::model::dates;
 
 /// Elements whose text is never article text.
 const SKIPPED: &[&str] = &[

@@ -7,8 +7,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::article::{Article, split_authors};
-use crate::dates;
+use crate::model::article::{Article, split_authors};
+use crate::model::dates;
 
 /// An article field that JSON keys map to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -17,8 +17,8 @@ use std::fmt;
 use std::io::Read;
 use std::path::Path;
 
-use crate::article::Article;
-use crate::dates;
+use crate::model::article::Article;
+use crate::model::dates;
 pub use walk::{CorpusFile, Walk, WalkProblem, walk};
 
 /// The formats lede reads.

@@ -6,8 +6,8 @@
 //! PEOPLE, ORGS and EXCHANGES lists. A record with text but no TITLE or BODY tags (`UNPROC`)
 //! keeps its raw text as the body; a `BRIEF` has a title only.
 
-use crate::article::{Article, split_authors};
-use crate::dates;
+use crate::model::article::{Article, split_authors};
+use crate::model::dates;
 
 /// One record: its NEWID and its article.
 pub type Record = (String, Article);

@@ -5,8 +5,8 @@
 //! `Key: value` lines before the title, with keys from [`HEADER_KEYS`] and a blank line after
 //! it, sets metadata. A title that merely contains a colon stays a title.
 
-use crate::article::{Article, split_authors};
-use crate::dates;
+use crate::model::article::{Article, split_authors};
+use crate::model::dates;
 
 /// The keys a header block may use (matched without regard to case).
 pub const HEADER_KEYS: &[&str] = &[

@@ -290,7 +290,7 @@ fn bad_corpus_and_index_paths_get_one_line() {
 #[test]
 fn a_locked_index_is_refused() {
     let env = indexed();
-    let store = lede::store::open(&env.path().join("index")).unwrap();
+    let store = lede::index::store::open(&env.path().join("index")).unwrap();
     let _writer: tantivy::IndexWriter = store.index.writer(15_000_000).unwrap();
     let (code, _, err) = env.run(&["index", "corpus"]);
     assert_eq!(code, 2);
@@ -325,7 +325,7 @@ fn another_schema_version_asks_for_rebuild() {
     let env = indexed();
     let meta = env.path().join("index/meta.json");
     let text = std::fs::read_to_string(&meta).unwrap();
-    let version = lede::schema::SCHEMA_VERSION;
+    let version = lede::index::schema::SCHEMA_VERSION;
     let old = text.replace(
         &format!("\\\"lede_schema\\\":{version}"),
         "\\\"lede_schema\\\":0",

@@ -1,9 +1,8 @@
 //! The engine on in-memory indexes: ranking, hyphen forms, ties, paging, passages.
 
-use std::path::Path;
-
-use lede::search::{Engine, SearchRequest};
-use lede::{Article, store};
+use lede::index::analyzer::Analysis;
+use lede::query::Ranking;
+use lede::{Article, Engine, SearchRequest};
 
 fn article(path: &str, title: &str, body: &str) -> Article {
     Article {
@@ -17,15 +16,7 @@ fn article(path: &str, title: &str, body: &str) -> Article {
 }
 
 fn engine(articles: &[Article]) -> Engine {
-    let store = store::in_ram();
-    let mut writer: tantivy::IndexWriter = store.index.writer(15_000_000).unwrap();
-    for a in articles {
-        writer
-            .add_document(store.fields.document(a, Default::default()))
-            .unwrap();
-    }
-    writer.commit().unwrap();
-    Engine::with_store(store, Path::new("(memory)")).unwrap()
+    Engine::in_memory(articles, Analysis::DEFAULT, Ranking::DEFAULT).unwrap()
 }
 
 fn search(engine: &Engine, query: &str) -> Vec<String> {
@@ -84,7 +75,7 @@ fn all_words_by_default_any_on_request() {
     assert_eq!(search(&e, "debris weapon"), ["spaced"]);
     let strict = SearchRequest {
         query: "debris orbit".into(),
-        combine: lede::query::Combine::All,
+        combine: lede::Combine::All,
         ..Default::default()
     };
     assert_eq!(e.search(&strict).unwrap().total, 0);
@@ -95,7 +86,7 @@ fn all_words_by_default_any_on_request() {
             ..Default::default()
         })
         .unwrap();
-    assert_eq!((auto.total, auto.mode), (2, lede::query::Combine::Any));
+    assert_eq!((auto.total, auto.mode), (2, lede::Combine::Any));
     assert_eq!(
         auto.notes,
         [
@@ -104,7 +95,7 @@ fn all_words_by_default_any_on_request() {
     );
     let req = SearchRequest {
         query: "debris orbit".into(),
-        combine: lede::query::Combine::Any,
+        combine: lede::Combine::Any,
         ..Default::default()
     };
     let r = e.search(&req).unwrap();

@@ -1,15 +1,14 @@
 //! Filters, dates, sorting, the added query syntax, facets, trends, batch, similar and
 //! aggregations, on in-memory indexes with known answers.
 
-use std::path::Path;
-
-use lede::Article;
-use lede::batch::BatchLine;
-use lede::facets::{FacetField, FacetRequest};
-use lede::query::Combine;
-use lede::search::{Engine, Filter, Scope, SearchRequest, Sort};
-use lede::store;
-use lede::trend::{Interval, TrendQuery, TrendRequest};
+use lede::index::analyzer::Analysis;
+use lede::model::BatchLine;
+use lede::query::Ranking;
+use lede::search::batch;
+use lede::{
+    Article, Combine, Engine, FacetField, FacetRequest, Filter, Interval, Scope, SearchRequest,
+    Sort, TrendQuery, TrendRequest,
+};
 
 fn a(path: &str, date: Option<&str>, topics: &[&str], source: &str, body: &str) -> Article {
     Article {
@@ -17,7 +16,7 @@ fn a(path: &str, date: Option<&str>, topics: &[&str], source: &str, body: &str) 
         path: path.into(),
         title: format!("Note {path}"),
         body: body.into(),
-        date: date.and_then(lede::dates::parse),
+        date: date.and_then(lede::model::dates::parse),
         topics: topics.iter().map(|t| t.to_string()).collect(),
         source: Some(source.into()),
         section: vec![
@@ -34,8 +33,6 @@ fn a(path: &str, date: Option<&str>, topics: &[&str], source: &str, body: &str) 
 }
 
 fn engine() -> Engine {
-    let store = store::in_ram();
-    let mut writer: tantivy::IndexWriter = store.index.writer(15_000_000).unwrap();
     let docs = [
         a(
             "a",
@@ -80,13 +77,7 @@ fn engine() -> Engine {
             "oil prices rose while exports of wheat slowed",
         ),
     ];
-    for d in &docs {
-        writer
-            .add_document(store.fields.document(d, Default::default()))
-            .unwrap();
-    }
-    writer.commit().unwrap();
-    Engine::with_store(store, Path::new("(memory)")).unwrap()
+    Engine::in_memory(&docs, Analysis::DEFAULT, Ranking::DEFAULT).unwrap()
 }
 
 fn req(query: &str) -> SearchRequest {
@@ -160,7 +151,7 @@ fn filters_do_not_change_scores() {
 fn dates_in_scope_and_in_the_query_language() {
     let e = engine();
     let mut r = req("*");
-    let p = |s: &str| lede::dates::period(s).unwrap();
+    let p = |s: &str| lede::model::dates::period(s).unwrap();
     r.scope.from = Some(p("1987-03").0);
     r.scope.to = Some(p("1987-03").1);
     assert_eq!(
@@ -379,10 +370,10 @@ fn trends_count_calendar_buckets_and_add_up() {
 #[test]
 fn batch_rows_equal_single_searches() {
     let e = engine();
-    let lines = lede::batch::parse("grain\nasat\tsatell*\n(broken\n");
+    let lines = batch::parse("grain\nasat\tsatell*\n(broken\n");
     let mut scope = Scope::default();
     scope.filters.push(filter(FacetField::Source, "reuters"));
-    let rows = e.batch(&lines, &scope, Combine::All, 2);
+    let rows = batch::run(&e, &lines, &scope, Combine::All, 2);
     let single = |q: &str| {
         let mut r = req(q);
         r.scope = scope.clone();
@@ -425,20 +416,12 @@ fn similar_articles_leave_out_the_article() {
 fn similar_articles_are_the_same_every_time() {
     // 40 words that tie (each once in "q" and in one other article): 30 of them are taken,
     // the same 30 every time.
-    let store = store::in_ram();
-    let mut writer: tantivy::IndexWriter = store.index.writer(15_000_000).unwrap();
     let words: Vec<String> = (0..40).map(|i| format!("kw{i:02}z")).collect();
     let mut docs = vec![a("q", None, &[], "Wire", &words.join(" "))];
     for (i, w) in words.iter().enumerate() {
         docs.push(a(&format!("d{i:02}"), None, &[], "Wire", w));
     }
-    for d in &docs {
-        writer
-            .add_document(store.fields.document(d, Default::default()))
-            .unwrap();
-    }
-    writer.commit().unwrap();
-    let e = Engine::with_store(store, Path::new("(memory)")).unwrap();
+    let e = Engine::in_memory(&docs, Analysis::DEFAULT, Ranking::DEFAULT).unwrap();
     let want: Vec<String> = (0..30).map(|i| format!("d{i:02}")).collect();
     for _ in 0..10 {
         let mut got: Vec<String> = e

@@ -17,7 +17,7 @@ use serde::Serialize;
 use tantivy::schema::{IndexRecordOption, STORED, Schema, TEXT, TextFieldIndexing, TextOptions};
 use tantivy::{Index, IndexWriter, TantivyDocument};
 
-use lede::analyzer::{EXACT_ANALYZER, NEWS_ANALYZER};
+use lede::index::analyzer::{EXACT_ANALYZER, NEWS_ANALYZER};
 
 /// Which index the yardstick builds.
 #[derive(Debug, Clone, Copy)]
@@ -84,9 +84,9 @@ pub fn run(roots: &[PathBuf], dir: &Path, variant: Variant) -> anyhow::Result<Ba
     };
     let index = Index::builder()
         .schema(sb.build())
-        .settings(lede::store::new_index_settings())
+        .settings(lede::index::store::new_index_settings())
         .create_in_dir(dir)?;
-    lede::analyzer::register(index.tokenizers());
+    lede::index::analyzer::register(index.tokenizers());
     let mut writer: IndexWriter = index.writer(lede::indexer::DEFAULT_HEAP_BYTES)?;
     let mut bytes = 0u64;
     std::thread::scope(|scope| -> anyhow::Result<()> {

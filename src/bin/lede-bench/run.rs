@@ -10,10 +10,10 @@ use serde::Serialize;
 
 use crate::baseline::{self, Baseline, Variant};
 use lede::corpus::{self, ReadOptions};
-use lede::facets::{FacetField, FacetRequest};
 use lede::indexer::{self, IndexRequest, Silent};
-use lede::search::{Engine, SearchRequest};
-use lede::trend::{Interval, TrendQuery, TrendRequest};
+use lede::{Engine, SearchRequest};
+use lede::{FacetField, FacetRequest};
+use lede::{Interval, TrendQuery, TrendRequest};
 
 pub struct RunOptions {
     pub corpus: Vec<PathBuf>,
@@ -131,7 +131,7 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<Report> {
                 Some(baseline::run(&opts.corpus, &dir, Variant::LedeBodyFields)?);
         }
     }
-    report.index_bytes = lede::stats::dir_size(&opts.index);
+    report.index_bytes = lede::index::maintenance::dir_size(&opts.index);
 
     let queries = sample_queries(&opts.corpus, opts.queries);
     report.queries = queries.clone();

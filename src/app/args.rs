@@ -1,0 +1,952 @@
+//! The command line: the only file that knows clap. It defines the commands and flags, with
+//! their help, and turns them into the library's plain request types (the "low" arguments;
+//! `config.rs` resolves the output settings once from them).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use jiff::Timestamp;
+use lede::corpus::json::Target;
+use lede::corpus::{DEFAULT_MAX_BYTES, Format};
+use lede::indexer::{DEFAULT_COMMIT_ARTICLES, DEFAULT_HEAP_BYTES, IndexRequest};
+use lede::model::dates;
+use lede::model::fields::guess;
+use lede::{
+    Combine, FacetField, FacetRequest, Filter, Interval, Scope, SearchRequest, Sort, TrendQuery,
+    TrendRequest,
+};
+
+/// The default index folder.
+pub const DEFAULT_INDEX: &str = "index";
+/// The default corpus folder.
+pub const DEFAULT_CORPUS: &str = "corpus";
+
+/// lede: full-text search for news archives.
+///
+/// Index a folder of articles once, then search it: ranked articles, their best passages,
+/// and the query's words highlighted.
+#[derive(Debug, Parser)]
+#[command(name = "lede", version, about, long_about = None)]
+#[command(after_help = "Examples:\n  \
+    lede index corpus/                 index (or update) the bundled corpus into index/\n  \
+    lede search anti-satellite         also finds \"anti satellite\" and \"antisatellite\"\n  \
+    lede search '\"space force\" -budget' --json\n\n\
+    Exit status: 0 when something matched, 1 when nothing did, 2 on an error.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build or update an index from folders of articles.
+    ///
+    /// Walks each CORPUS folder and reads every article it understands. Readers by
+    /// extension: .txt .text (a title line, the body, an optional `Author: NAME` last line and
+    /// `Key: value` header), .json, .jsonl .ndjson, .html .htm, .sgm .sgml (Reuters-21578),
+    /// .rss .atom .xml (feeds), and any of them gzipped (.jsonl.gz). Bad files are warned
+    /// about, counted and skipped.
+    ///
+    /// Runs are incremental: files whose size and modification time are unchanged are not
+    /// read again, changed files replace their articles, and the articles of files that are
+    /// gone are removed. Commits come in batches, so a killed run loses little and the next
+    /// run finishes its work.
+    #[command(after_help = "Examples:\n  \
+        lede index                           the bundled corpus/ into index/\n  \
+        lede index ~/archive --index ~/archive-index\n  \
+        lede index feeds/ --add              a second folder beside the first\n  \
+        lede index ~/archive --field body=story_text --ext story=json")]
+    Index(IndexArgs),
+    /// Search an index and print ranked articles with highlighted passages.
+    ///
+    /// QUERY uses tantivy's language: words (all required unless --any), "exact phrases",
+    /// "phrases"~N (within N words), -excluded, +required, AND OR NOT, (groups),
+    /// title:word or body:word, and word^2 to boost. Hyphenated words find all spellings:
+    /// anti-satellite matches "anti-satellite", "anti satellite" and "antisatellite".
+    /// Pasted text works too: apostrophes and colons are read as words.
+    #[command(after_help = "Examples:\n  \
+        lede search anti-satellite --passages 3\n  \
+        lede search '\"space debris\" -launch' --since 2023 --filter source=reuters\n  \
+        lede search 'satell* w/5 treaty' --facet year --facet author=5\n  \
+        lede search exact:expenses --json\n  \
+        lede search oil --all --format csv --fields date,title,path > oil.csv")]
+    Search(SearchArgs),
+    /// Count matches per day, week, month or year, and draw them.
+    ///
+    /// Each QUERY is counted on its own (name it with LABEL=QUERY). Buckets are calendar
+    /// buckets in UTC, every one from the first match to the last, zero when empty; undated
+    /// matches are counted apart, so buckets plus undated equal the search's total.
+    #[command(after_help = "Examples:\n  \
+        lede trend anti-satellite --by year\n  \
+        lede trend oil=crude grain=wheat --by month --format csv\n  \
+        lede trend debris --split source --normalize")]
+    Trend(TrendArgs),
+    /// Run one search per line of a file (QUERY, or LABEL<TAB>QUERY) and print a row each:
+    /// label, query, total, top ids, or the error with its line number.
+    #[command(after_help = "Examples:\n  \
+        lede batch queries.txt --format csv\n  \
+        printf 'asat\\tanti-satellite\\n' | lede batch - --json")]
+    Batch(BatchArgs),
+    /// List the articles most like one article (PATH or ID, as search shows them).
+    #[command(after_help = "Examples:\n  \
+        lede similar corpus/orbit-weekly/space/2024-09-10-operators-seek-tracking-data.txt\n  \
+        lede similar 'reuters/reut2-000.sgm#2' --limit 5 --json")]
+    Similar(SimilarArgs),
+    /// Print a whole article with its metadata, numbered paragraphs, and every match of
+    /// --query marked (colour on a terminal, [[...]] otherwise).
+    #[command(after_help = "Examples:\n  \
+        lede show corpus/orbit-weekly/space/2024-09-10-operators-seek-tracking-data.txt\n  \
+        lede show 'feeds/wire.jsonl#17' --query 'debris' --json")]
+    Show(ShowArgs),
+    /// Measure relevance on a test collection (SMART: X.ALL, X.QUE, X.REL; or TREC: <DOC>
+    /// files, topics, qrels): MAP, nDCG@10, P@10, recall@100 and MRR.
+    #[command(after_help = "Examples:\n  \
+        lede eval ../shared/corpora/time\n  \
+        lede eval ../shared/corpora/time --variants")]
+    Eval(EvalArgs),
+    /// Keep an index current while files change: update it, then index files as they
+    /// appear, change or vanish, a batch at a time, until Ctrl-C.
+    #[command(after_help = "Examples:\n  \
+        lede watch                           keep index/ current with corpus/\n  \
+        lede watch ~/archive --index ~/archive-index --json")]
+    Watch(WatchArgs),
+    /// Show what an index holds: articles, deleted documents, segments, size, corpus,
+    /// last indexing time, and articles per format, source and language.
+    #[command(after_help = "Examples:\n  \
+        lede stats\n  \
+        lede stats --index ~/archive-index --format csv")]
+    Stats(StatsArgs),
+    /// Merge an index's segments into one, dropping deleted documents.
+    #[command(after_help = "Example:\n  \
+        lede optimize --index ~/archive-index")]
+    Optimize(OptimizeArgs),
+}
+
+/// Where the articles are, where the index goes, and how files are read.
+#[derive(Debug, Args)]
+pub struct CorpusArgs {
+    /// Folders of articles to index [default: corpus]
+    #[arg(value_name = "CORPUS")]
+    pub corpus: Vec<PathBuf>,
+
+    /// The index folder to write
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_INDEX)]
+    pub index: PathBuf,
+
+    /// Index these folders beside those the index already covers (without it, other
+    /// folders than the index's own are refused, rather than removing its articles)
+    #[arg(long)]
+    pub add: bool,
+
+    /// Keep the articles of files that are gone from the corpus
+    #[arg(long)]
+    pub keep_deleted: bool,
+
+    /// Read a JSON key into an article field, e.g. `body=story_text` or
+    /// `authors=meta.byline` (repeatable). Fields: id, title, body, authors, date, url,
+    /// source, section, topics, places, people, orgs, language
+    #[arg(long = "field", value_name = "FIELD=KEY", value_parser = parse_field)]
+    pub fields: Vec<(Target, String)>,
+
+    /// Read files with this extension with a reader, e.g. `TXT=txt` or `story=json`
+    /// (repeatable). Readers: txt, json, jsonl, html, sgml, feed
+    #[arg(long = "ext", value_name = "EXT=READER", value_parser = parse_ext)]
+    pub extensions: Vec<(String, Format)>,
+
+    /// Read at most this many MB of one file (the rest is left out, with a warning)
+    #[arg(long, value_name = "MB", default_value_t = DEFAULT_MAX_BYTES >> 20,
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_file_mb: u64,
+
+    /// Memory for the index writer's buffers, in MB (32 to 4000: tantivy gives one thread
+    /// at most 4 GB, and larger buffers gain little)
+    #[arg(long, value_name = "MB", default_value_t = (DEFAULT_HEAP_BYTES >> 20) as u64,
+          value_parser = clap::value_parser!(u64).range(32..=4000))]
+    pub heap: u64,
+
+    /// Print errors only: no progress, warnings or summary
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Print JSON: the summary (index) or a line per batch (watch)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+
+    /// Delete an existing index first, whatever version of lede wrote it
+    #[arg(long)]
+    pub rebuild: bool,
+
+    /// Treat any problem with a file as an error: leave the index as it was and exit 2
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Commit after this many articles (or 5 seconds), so that a killed run loses at most
+    /// one batch
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_COMMIT_ARTICLES,
+          value_parser = parse_positive)]
+    pub commit_every: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+}
+
+/// The index a command reads.
+#[derive(Debug, Args)]
+pub struct IndexDir {
+    /// The index folder
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_INDEX)]
+    pub index: PathBuf,
+}
+
+/// How a command prints what it found.
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    /// Output format: text for people; json (one object), jsonl (a line per item) or csv for
+    /// scripts (docs/output.md says what each command prints)
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: FormatArg,
+
+    /// The same as --format json
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+impl FormatArgs {
+    pub fn format(&self) -> FormatArg {
+        if self.json {
+            FormatArg::Json
+        } else {
+            self.format
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub index: IndexDir,
+
+    #[command(flatten)]
+    pub output: FormatArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct OptimizeArgs {
+    #[command(flatten)]
+    pub index: IndexDir,
+
+    /// Print one JSON object
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What to look for; several words are joined with spaces
+    #[arg(value_name = "QUERY", required = true)]
+    pub query: Vec<String>,
+
+    /// The index folder to search. Without it, `index` is used, and built from `corpus`
+    /// first when it does not exist yet
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+
+    /// Number of articles to show
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+
+    /// Number of articles to skip (for the next page)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: usize,
+
+    /// Passages to show per article
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub passages: usize,
+
+    /// How words combine: auto (all of them while at least 10 articles have them all, else
+    /// any, those with more first), all, or any
+    #[arg(long = "match", value_name = "MODE", default_value = "auto")]
+    pub match_mode: MatchArg,
+
+    /// The same as --match any
+    #[arg(long)]
+    pub any: bool,
+
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    /// The order of hits: by score, or by date (undated articles last)
+    #[arg(long, value_name = "ORDER", default_value = "relevance")]
+    pub sort: SortArg,
+
+    /// Count the matches by a field, over all of them: author, source, section, topic,
+    /// place, person, org, language, format, year or month. FIELD=N shows the top N
+    /// (default 10); section=/PATH counts the sections under PATH, section=/PATH=N the top N
+    /// of them (repeatable)
+    #[arg(long = "facet", value_name = "FIELD[=N]", value_parser = parse_facet)]
+    pub facets: Vec<FacetRequest>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    /// Print every match, however many, as it is found (in index order unless --sort)
+    #[arg(long, conflicts_with_all = ["limit", "offset", "facets", "explain"])]
+    pub all: bool,
+
+    /// Search the words as written: not stemmed, stop words kept, case and accents ignored
+    /// (the same as writing exact: before each word)
+    #[arg(long)]
+    pub exact: bool,
+
+    /// Show why each hit scored as it did: the terms, fields and boosts that made its score
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Show how the query was read (its tree, each word's terms in each field, the spellings
+    /// of hyphenated words) and stop
+    #[arg(long)]
+    pub explain_query: bool,
+
+    /// Count with Elasticsearch-style aggregations (terms, range, histogram, date_histogram,
+    /// stats, cardinality, nested) and print their result as JSON, e.g.
+    /// '{"by_source": {"terms": {"field": "source"}}}'
+    #[arg(long, value_name = "JSON", conflicts_with_all = ["facets", "all", "explain"])]
+    pub agg: Option<String>,
+}
+
+/// How results are printed.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    #[command(flatten)]
+    pub format: FormatArgs,
+
+    /// Columns of csv and jsonl, comma-separated: rank, score, id, path, title, authors, date,
+    /// source, section, topics, places, people, orgs, language, url, word_count, format,
+    /// passages
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub fields: Vec<String>,
+
+    /// When to colour highlights
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorWhen,
+}
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+    Jsonl,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    /// Queries, each counted on its own; LABEL=QUERY names one ('oil price=oil price*')
+    #[arg(value_name = "QUERY", required = true)]
+    pub queries: Vec<String>,
+
+    #[command(flatten)]
+    pub index: IndexDir,
+
+    /// Bucket size
+    #[arg(long, value_name = "INTERVAL", default_value = "month")]
+    pub by: IntervalArg,
+
+    /// Count each query per value of a field too: author, source, topic, place, person, org,
+    /// language or format
+    #[arg(long, value_name = "FIELD", value_parser = parse_split)]
+    pub split: Option<FacetField>,
+
+    /// Also count every article (under the same filters) per bucket, and show each count as
+    /// a share of it, so that attention is not confused with the archive's volume
+    #[arg(long)]
+    pub normalize: bool,
+
+    /// Match articles with any of a query's words, not all of them
+    #[arg(long)]
+    pub any: bool,
+
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    #[command(flatten)]
+    pub output: FormatArgs,
+
+    /// The same as --format csv
+    #[arg(long)]
+    pub csv: bool,
+}
+
+/// A bucket size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IntervalArg {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// A file of queries, one per line (LABEL<TAB>QUERY to name one); - reads stdin
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    #[command(flatten)]
+    pub index: IndexDir,
+
+    /// Ids of the best hits to show per query
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub top: usize,
+
+    /// Match articles with any of a query's words, not all of them
+    #[arg(long)]
+    pub any: bool,
+
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    #[command(flatten)]
+    pub output: FormatArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The article: its path or id, as `lede search` shows them
+    #[arg(value_name = "PATH_OR_ID")]
+    pub article: String,
+
+    /// Mark every match of this query
+    #[arg(long, short, value_name = "QUERY")]
+    pub query: Option<String>,
+
+    #[command(flatten)]
+    pub index: IndexDir,
+
+    /// Print one JSON object: metadata, body, paragraphs and matches with their byte offsets
+    #[arg(long)]
+    pub json: bool,
+
+    /// When to colour matches
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorWhen,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The folder of the collection
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// Compare analysis and ranking variants: choose on half of the queries, report on the
+    /// other half
+    #[arg(long)]
+    pub variants: bool,
+
+    /// Show the scores of every query
+    #[arg(long, short)]
+    pub verbose: bool,
+
+    /// Print one JSON object
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// The article: its path or id, as `lede search` shows them
+    #[arg(value_name = "PATH_OR_ID")]
+    pub article: String,
+
+    #[command(flatten)]
+    pub index: IndexDir,
+
+    /// Number of articles to show
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+
+    /// Passages to show per article
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub passages: usize,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Which articles to look among.
+#[derive(Debug, Args)]
+pub struct ScopeArgs {
+    /// Only articles with this value: author, source, section (/a/b), topic, place, person,
+    /// org, language, format, year (YYYY) or month (YYYY-MM). The same field twice means
+    /// either value, different fields mean both (repeatable)
+    #[arg(long = "filter", value_name = "FIELD=VALUE", value_parser = parse_filter)]
+    pub filters: Vec<Filter>,
+
+    /// Only articles dated on or after this: YYYY, YYYY-MM or YYYY-MM-DD
+    #[arg(long, value_name = "DATE", value_parser = parse_period)]
+    pub since: Option<(Timestamp, Timestamp)>,
+
+    /// Only articles dated on or before this (the whole day, month or year)
+    #[arg(long, value_name = "DATE", value_parser = parse_period)]
+    pub until: Option<(Timestamp, Timestamp)>,
+}
+
+impl ScopeArgs {
+    pub fn to_scope(&self) -> Scope {
+        Scope {
+            filters: self.filters.clone(),
+            from: self.since.map(|(start, _)| start),
+            to: self.until.map(|(_, end)| end),
+        }
+    }
+}
+
+/// How words combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MatchArg {
+    /// All words while that finds enough articles, else any
+    Auto,
+    /// Every word is required
+    All,
+    /// Any word; articles with more of them rank higher
+    Any,
+}
+
+impl MatchArg {
+    pub fn combine(self) -> Combine {
+        match self {
+            MatchArg::Auto => Combine::Auto,
+            MatchArg::All => Combine::All,
+            MatchArg::Any => Combine::Any,
+        }
+    }
+}
+
+/// The order of hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    /// By score (ties by path)
+    Relevance,
+    /// Newest first (ties by path)
+    Newest,
+    /// Oldest first (ties by path)
+    Oldest,
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// When stdout is a terminal and NO_COLOR is not set
+    Auto,
+    Always,
+    Never,
+}
+
+impl CorpusArgs {
+    /// The library request; no corpus given means `corpus`.
+    pub fn to_request(&self) -> IndexRequest {
+        let roots = if self.corpus.is_empty() {
+            vec![PathBuf::from(DEFAULT_CORPUS)]
+        } else {
+            self.corpus.clone()
+        };
+        let mut req = IndexRequest::new(roots, self.index.clone());
+        req.add = self.add;
+        req.keep_deleted = self.keep_deleted;
+        req.heap_bytes = (self.heap as usize) << 20;
+        req.read.fields.overrides = self.fields.clone();
+        req.read.extensions = self.extensions.clone();
+        req.read.max_bytes = self.max_file_mb << 20;
+        req
+    }
+}
+
+impl TrendArgs {
+    /// The library request: each argument a query, `LABEL=QUERY` naming one.
+    pub fn to_request(&self) -> TrendRequest {
+        let queries = self
+            .queries
+            .iter()
+            .map(|q| match q.split_once('=') {
+                // A label is words (letters, digits, _ - . and spaces between them).
+                Some((label, query))
+                    if !label.trim().is_empty()
+                        && label.trim() == label
+                        && label
+                            .chars()
+                            .all(|c| c.is_alphanumeric() || " _-.".contains(c))
+                        && !query.is_empty() =>
+                {
+                    TrendQuery {
+                        label: label.into(),
+                        query: query.into(),
+                    }
+                }
+                _ => TrendQuery {
+                    label: q.clone(),
+                    query: q.clone(),
+                },
+            })
+            .collect();
+        TrendRequest {
+            queries,
+            interval: match self.by {
+                IntervalArg::Day => Interval::Day,
+                IntervalArg::Week => Interval::Week,
+                IntervalArg::Month => Interval::Month,
+                IntervalArg::Year => Interval::Year,
+            },
+            split: self.split,
+            scope: self.scope.to_scope(),
+            combine: if self.any {
+                Combine::Any
+            } else {
+                Combine::Auto
+            },
+            normalize: self.normalize,
+        }
+    }
+
+    pub fn format(&self) -> FormatArg {
+        if self.csv && !self.output.json {
+            FormatArg::Csv
+        } else {
+            self.output.format()
+        }
+    }
+}
+
+impl IndexArgs {
+    /// The library request.
+    pub fn to_request(&self) -> IndexRequest {
+        let mut req = self.corpus.to_request();
+        req.rebuild = self.rebuild;
+        req.strict = self.strict;
+        req.commit_articles = self.commit_every;
+        req
+    }
+}
+
+/// Values a facet shows unless told otherwise.
+const DEFAULT_FACET_SIZE: usize = 10;
+
+fn parse_facet(arg: &str) -> Result<FacetRequest, String> {
+    let (name, value) = match arg.split_once('=') {
+        Some((name, value)) => (name, Some(value)),
+        None => (arg, None),
+    };
+    let field = FacetField::from_name(name).ok_or_else(|| {
+        let hint = guess(name, FacetField::ALL.map(FacetField::name));
+        format!(
+            "unknown facet '{name}' (facets: {}){hint}",
+            FacetField::names()
+        )
+    })?;
+    let mut request = FacetRequest {
+        field,
+        size: DEFAULT_FACET_SIZE,
+        under: Vec::new(),
+    };
+    match value {
+        None => {}
+        // `section=/bbc`, or `section=bbc/tech` (a section path, with or without its slash;
+        // a folder named by a number needs the slash: `section=/2019`), and a size after it:
+        // `section=/bbc=5`.
+        Some(path)
+            if field == FacetField::Section
+                && (path.starts_with('/') || path.parse::<usize>().is_err()) =>
+        {
+            let (path, size) = match path.rsplit_once('=') {
+                Some((path, n)) => (path, Some(n)),
+                None => (path, None),
+            };
+            if let Some(n) = size {
+                request.size = n.parse().map_err(|_| {
+                    format!("expected a number of values after '{name}={path}=', not '{n}'")
+                })?;
+            }
+            request.under = path
+                .split('/')
+                .filter(|p| !p.is_empty())
+                .map(str::to_string)
+                .collect();
+        }
+        Some(n) => {
+            request.size = n
+                .parse()
+                .map_err(|_| format!("expected a number of values after '{name}=', not '{n}'"))?;
+        }
+    }
+    Ok(request)
+}
+
+fn parse_split(arg: &str) -> Result<FacetField, String> {
+    match FacetField::from_name(arg) {
+        Some(f) if f != FacetField::Section && !f.is_calendar() => Ok(f),
+        _ => Err(format!(
+            "cannot split by '{arg}' (fields: author, source, topic, place, person, org, language, format)"
+        )),
+    }
+}
+
+fn parse_filter(arg: &str) -> Result<Filter, String> {
+    let (name, value) = arg
+        .split_once('=')
+        .filter(|(_, v)| !v.is_empty())
+        .ok_or_else(|| format!("expected FIELD=VALUE, like topic=grain, not '{arg}'"))?;
+    let field = FacetField::from_name(name).ok_or_else(|| {
+        let hint = guess(name, FacetField::ALL.map(FacetField::name));
+        format!(
+            "unknown field '{name}' (fields: {}){hint}",
+            FacetField::names()
+        )
+    })?;
+    if field.is_calendar() && dates::period(value).is_none() {
+        return Err(format!(
+            "'{value}' is not a {} (write YYYY or YYYY-MM)",
+            field.name()
+        ));
+    }
+    Ok(Filter {
+        field,
+        value: value.to_string(),
+    })
+}
+
+fn parse_period(arg: &str) -> Result<(Timestamp, Timestamp), String> {
+    dates::period(arg).ok_or_else(|| {
+        format!("'{arg}' is not a date (write YYYY, YYYY-MM or YYYY-MM-DD, from 1678 to 2261)")
+    })
+}
+
+fn parse_positive(arg: &str) -> Result<usize, String> {
+    match arg.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("expected a number above 0, not '{arg}'")),
+    }
+}
+
+fn parse_field(arg: &str) -> Result<(Target, String), String> {
+    let (name, key) = arg
+        .split_once('=')
+        .filter(|(_, key)| !key.is_empty())
+        .ok_or_else(|| format!("expected FIELD=KEY, like body=story_text, not '{arg}'"))?;
+    let target = Target::from_name(name)
+        .ok_or_else(|| format!("unknown field '{name}' (fields: {})", Target::NAMES))?;
+    Ok((target, key.to_string()))
+}
+
+fn parse_ext(arg: &str) -> Result<(String, Format), String> {
+    let (ext, reader) = arg
+        .split_once('=')
+        .ok_or_else(|| format!("expected EXT=READER, like TXT=txt, not '{arg}'"))?;
+    let ext = ext.trim_start_matches('.');
+    if ext.is_empty() {
+        return Err(format!("no extension in '{arg}'"));
+    }
+    let format = Format::from_name(reader)
+        .ok_or_else(|| format!("unknown reader '{reader}' (readers: {})", Format::NAMES))?;
+    Ok((ext.to_string(), format))
+}
+
+impl SearchArgs {
+    /// The library request.
+    pub fn to_request(&self) -> SearchRequest {
+        SearchRequest {
+            query: self.query.join(" "),
+            limit: self.limit,
+            offset: self.offset,
+            passages: self.passages,
+            combine: if self.any {
+                Combine::Any
+            } else {
+                self.match_mode.combine()
+            },
+            facets: self.facets.clone(),
+            scope: self.scope.to_scope(),
+            exact: self.exact,
+            sort: match self.sort {
+                SortArg::Relevance => Sort::Relevance,
+                SortArg::Newest => Sort::Newest,
+                SortArg::Oldest => Sort::Oldest,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn section_facets_take_a_path_and_a_size() {
+        let f = |arg: &str| parse_facet(arg).map(|r| (r.under, r.size));
+        let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(f("section=5"), Ok((vec![], 5)));
+        assert_eq!(f("section=/bbc"), Ok((path(&["bbc"]), DEFAULT_FACET_SIZE)));
+        assert_eq!(f("section=bbc/tech=3"), Ok((path(&["bbc", "tech"]), 3)));
+        // A folder named by a number, written as a path.
+        assert_eq!(
+            f("section=/2019"),
+            Ok((path(&["2019"]), DEFAULT_FACET_SIZE))
+        );
+        assert_eq!(f("section=/2019=2"), Ok((path(&["2019"]), 2)));
+        assert!(f("section=/bbc=x").unwrap_err().contains("not 'x'"));
+    }
+
+    #[test]
+    fn search_flags_become_a_request() {
+        let cli = Cli::try_parse_from([
+            "lede",
+            "search",
+            "anti-satellite",
+            "test",
+            "--limit",
+            "5",
+            "--offset",
+            "10",
+            "--passages",
+            "1",
+            "--any",
+        ])
+        .unwrap();
+        let Command::Search(args) = cli.command else {
+            panic!("not search")
+        };
+        let req = args.to_request();
+        assert_eq!(req.query, "anti-satellite test");
+        assert_eq!((req.limit, req.offset, req.passages), (5, 10, 1));
+        assert_eq!(req.combine, Combine::Any);
+        assert_eq!(args.index, None);
+    }
+
+    #[test]
+    fn index_defaults_to_corpus_and_index() {
+        let cli = Cli::try_parse_from(["lede", "index"]).unwrap();
+        let Command::Index(args) = cli.command else {
+            panic!("not index")
+        };
+        let req = args.to_request();
+        assert_eq!(req.roots, [PathBuf::from("corpus")]);
+        assert_eq!(req.index, PathBuf::from("index"));
+        assert_eq!(req.heap_bytes, DEFAULT_HEAP_BYTES);
+    }
+
+    #[test]
+    fn reading_options() {
+        let cli = Cli::try_parse_from([
+            "lede",
+            "index",
+            "c",
+            "--field",
+            "body=story_text",
+            "--field",
+            "authors=meta.by",
+            "--ext",
+            ".TXT=txt",
+            "--max-file-mb",
+            "5",
+            "--strict",
+        ])
+        .unwrap();
+        let Command::Index(args) = cli.command else {
+            panic!("not index")
+        };
+        let req = args.to_request();
+        assert_eq!(
+            req.read.fields.overrides,
+            [
+                (Target::Body, "story_text".into()),
+                (Target::Authors, "meta.by".into())
+            ]
+        );
+        assert_eq!(req.read.extensions, [("TXT".into(), Format::Txt)]);
+        assert_eq!(req.read.max_bytes, 5 << 20);
+        assert!(req.strict);
+        let err = Cli::try_parse_from(["lede", "index", "--field", "bodyy=x"]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("unknown field 'bodyy' (fields: id, title, body,")
+        );
+        let err = Cli::try_parse_from(["lede", "index", "--ext", "doc=word"]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("unknown reader 'word' (readers: txt, json")
+        );
+    }
+
+    #[test]
+    fn facets() {
+        let cli = Cli::try_parse_from([
+            "lede",
+            "search",
+            "x",
+            "--facet",
+            "topic",
+            "--facet",
+            "author=3",
+            "--facet",
+            "section=/bbc/sport",
+        ])
+        .unwrap();
+        let Command::Search(args) = cli.command else {
+            panic!("not search")
+        };
+        let f = args.to_request().facets;
+        assert_eq!((f[0].field, f[0].size), (FacetField::Topic, 10));
+        assert_eq!((f[1].field, f[1].size), (FacetField::Author, 3));
+        assert_eq!(
+            (f[2].field, &f[2].under),
+            (
+                FacetField::Section,
+                &vec!["bbc".to_string(), "sport".into()]
+            )
+        );
+        let err = Cli::try_parse_from(["lede", "search", "x", "--facet", "colour"]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("unknown facet 'colour' (facets: author, source,")
+        );
+        let err =
+            Cli::try_parse_from(["lede", "search", "x", "--facet", "topic=many"]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("expected a number of values after 'topic=', not 'many'")
+        );
+        let err = Cli::try_parse_from(["lede", "search", "x", "--facet", "autor"]).unwrap_err();
+        assert!(err.to_string().contains("did you mean 'author'?"), "{err}");
+        let cli =
+            Cli::try_parse_from(["lede", "search", "x", "--facet", "section=bbc/tech"]).unwrap();
+        let Command::Search(args) = cli.command else {
+            panic!("not search")
+        };
+        assert_eq!(
+            args.to_request().facets[0].under,
+            ["bbc".to_string(), "tech".into()]
+        );
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        assert!(Cli::try_parse_from(["lede", "search"]).is_err());
+        assert!(Cli::try_parse_from(["lede", "search", "x", "--limit", "many"]).is_err());
+        assert!(Cli::try_parse_from(["lede", "search", "x", "--color", "sometimes"]).is_err());
+    }
+}

@@ -1,0 +1,90 @@
+//! `lede search`: a page of ranked hits (or every match with `--all`), `--explain`,
+//! `--explain-query` and `--agg`.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use anyhow::Result;
+use lede::index::analyzer::Analysis;
+use lede::{Backend, Engine, SearchRequest, output, query};
+
+use super::index::build_default;
+use crate::app::args::{DEFAULT_INDEX, FormatArg, SearchArgs};
+use crate::app::config::{print_notes, printer};
+use crate::app::exit::Exit;
+
+pub fn run(args: &SearchArgs) -> Result<Exit> {
+    let req = args.to_request();
+    let format = args.output.format.format();
+    let printer = printer(format, &args.output.fields, args.output.color)?;
+    if args.explain_query {
+        let reading = query::reading(&req.query, Analysis::DEFAULT)?;
+        let mut out = io::stdout().lock();
+        if matches!(format, FormatArg::Json | FormatArg::Jsonl) {
+            serde_json::to_writer(&mut out, &reading)?;
+            writeln!(out)?;
+        } else {
+            output::write_reading(&mut out, &reading)?;
+        }
+        out.flush()?;
+        return Ok(Exit::Success);
+    }
+    let dir = match &args.index {
+        Some(dir) => dir.clone(),
+        None => {
+            let dir = PathBuf::from(DEFAULT_INDEX);
+            build_default(&dir)?;
+            dir
+        }
+    };
+    let engine = Engine::open(&dir)?;
+    if let Some(agg) = &args.agg {
+        if format == FormatArg::Csv {
+            anyhow::bail!("--agg prints JSON: --format csv cannot hold it");
+        }
+        return aggregate(&engine, &req, agg);
+    }
+    let backend: &dyn Backend = &engine;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let total = if args.all {
+        // Every match, written as it comes.
+        let io_err = |e| lede::Error::io("stdout", e);
+        let mut stream = printer.stream(&mut out)?;
+        let total = backend.for_each_hit(&req, &mut print_notes, &mut |hit| {
+            stream.hit(&hit).map_err(io_err)
+        })?;
+        stream.finish()?;
+        total
+    } else {
+        let results = backend.search(&req)?;
+        print_notes(&results.notes);
+        if printer.is_text() && results.total == 0 {
+            // Nothing to show: stderr says so below.
+        } else if args.explain {
+            let explained = engine.explain(&req, &results.hits)?;
+            printer.explained(&mut out, &results, &explained)?;
+        } else {
+            printer.results(&mut out, &results)?;
+        }
+        results.total
+    };
+    out.flush()?;
+    if total == 0 {
+        eprintln!("lede: no articles match {:?}", req.query);
+    }
+    Ok(Exit::found(total > 0))
+}
+
+/// `--agg`: Elasticsearch-style aggregations over the matches, printed as their JSON result.
+fn aggregate(engine: &Engine, req: &SearchRequest, agg: &str) -> Result<Exit> {
+    let (result, total, notes) = engine.aggregate(req, agg)?;
+    print_notes(&notes);
+    let mut out = io::stdout().lock();
+    serde_json::to_writer(&mut out, &result)?;
+    writeln!(out)?;
+    out.flush()?;
+    if total == 0 {
+        eprintln!("lede: no articles match {:?}", req.query);
+    }
+    Ok(Exit::found(total > 0))
+}

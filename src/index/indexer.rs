@@ -1,0 +1,654 @@
+//! Building and updating an index, incrementally: walk the corpus, compare each file's size and
+//! modification time with what the index recorded, read the new and changed files on rayon
+//! threads, replace their articles through the one `IndexWriter`, remove the articles of files
+//! that are gone, and commit in batches.
+//!
+//! A batch commit every few thousand articles or seconds bounds what a killed indexer loses;
+//! each file's delete-and-add is one atomic operation, so a commit never holds half a file.
+//! A bad file is a warning and a count, never a stop. Nothing here prints: progress and
+//! warnings go to a [`Reporter`] that the front end supplies.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tantivy::indexer::UserOperation;
+use tantivy::merge_policy::LogMergePolicy;
+use tantivy::{IndexWriter, Term};
+
+use crate::corpus::{self, CorpusFile, FileArticles, ReadOptions, Skip};
+use crate::error::{Error, Result};
+use crate::index::schema::{Fields, FileStamp};
+use crate::index::store::{self, Store};
+
+/// Default total memory for the index writer's buffers.
+pub const DEFAULT_HEAP_BYTES: usize = 256 << 20;
+
+/// Commit after this many articles ...
+pub const DEFAULT_COMMIT_ARTICLES: usize = 10_000;
+
+/// ... or this long after the last commit, whichever comes first.
+pub const DEFAULT_COMMIT_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Segments whose share of deleted articles passes this are merged first.
+const DELETED_RATIO_BEFORE_MERGE: f32 = 0.3;
+
+/// Segments larger than this are left out of merges while indexing. A merge maps every page
+/// of the segments it reads, and those pages count in the indexer's resident memory: merging
+/// a 300,000-article segment took RSS to 1.2 GB on a 1 GB corpus. Batches of 10,000 articles
+/// make segments of about 5,000, merged eight at a time into ones of about 40,000, which then
+/// stay as they are (`lede optimize` merges everything, on demand).
+const MAX_DOCS_BEFORE_MERGE: usize = 30_000;
+
+/// Test hook: when this variable is set, the final commit of a run pauses (after its segments
+/// are written, before `meta.json` is), so that a test can kill the indexer in the middle of it.
+pub const PAUSE_IN_FINAL_COMMIT: &str = "LEDE_PAUSE_IN_FINAL_COMMIT";
+
+/// What to index, and where.
+#[derive(Debug, Clone)]
+pub struct IndexRequest {
+    /// Corpus folders, walked in turn.
+    pub roots: Vec<PathBuf>,
+    /// The index folder.
+    pub index: PathBuf,
+    /// Remove an existing index first, whatever version wrote it.
+    pub rebuild: bool,
+    /// Index these roots beside the ones the index already holds.
+    pub add: bool,
+    /// Keep the articles of files that are gone from the corpus.
+    pub keep_deleted: bool,
+    /// Total memory for the writer's buffers.
+    pub heap_bytes: usize,
+    /// How files are read (JSON field names, more extensions, size limit).
+    pub read: ReadOptions,
+    /// Any problem with a file leaves the index as it was (one commit at the end, or none).
+    pub strict: bool,
+    /// Commit after this many articles...
+    pub commit_articles: usize,
+    /// ...or this long after the last commit.
+    pub commit_interval: Duration,
+}
+
+impl IndexRequest {
+    pub fn new(roots: Vec<PathBuf>, index: PathBuf) -> IndexRequest {
+        IndexRequest {
+            roots,
+            index,
+            rebuild: false,
+            add: false,
+            keep_deleted: false,
+            heap_bytes: DEFAULT_HEAP_BYTES,
+            read: ReadOptions::default(),
+            strict: false,
+            commit_articles: DEFAULT_COMMIT_ARTICLES,
+            commit_interval: DEFAULT_COMMIT_INTERVAL,
+        }
+    }
+}
+
+/// Receives progress and warnings while an index is built; all methods may be called from
+/// several threads at once.
+pub trait Reporter: Sync {
+    /// The walk is done: this many files and bytes are to be read.
+    fn start(&self, _files: u64, _bytes: u64) {}
+    /// One more file is done.
+    fn file_done(&self, _bytes: u64, _articles: u64) {}
+    /// Something about a file (or folder) that the user should know.
+    fn warn(&self, _path: &Path, _message: &str) {}
+}
+
+/// A reporter that ignores everything (for tests and library users).
+pub struct Silent;
+impl Reporter for Silent {}
+
+/// What an indexing run did.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct IndexSummary {
+    /// Articles written by this run (from new and changed files).
+    pub articles: u64,
+    /// Files read by this run that gave articles.
+    pub files: u64,
+    /// Bytes of the files read.
+    pub bytes: u64,
+    pub seconds: f64,
+    /// Files new to the index.
+    pub added: u64,
+    /// Files changed since the last run, whose articles were replaced.
+    pub updated: u64,
+    /// Files gone from the corpus (or no longer readable as articles), whose articles were
+    /// removed.
+    pub deleted: u64,
+    /// Files unchanged since the last run, not read.
+    pub unchanged: u64,
+    /// Articles in the index after the run.
+    pub total: u64,
+    /// Commits made.
+    pub commits: u64,
+    /// Files (and folders) that gave no articles, by reason.
+    pub skipped: BTreeMap<String, Vec<String>>,
+    /// Of those, the ones that are problems (not merely files that hold no articles, like
+    /// images or config files).
+    pub problem_files: u64,
+    /// Warnings about files that were still indexed.
+    pub warnings: u64,
+    /// Records inside files that had no text, left out.
+    pub empty_records: u64,
+    /// Articles written without a title.
+    pub untitled: u64,
+    /// Articles written without a body (a title only).
+    pub bodiless: u64,
+    /// Whether the index holds this run's work (false when `strict` found problems).
+    pub committed: bool,
+}
+
+impl IndexSummary {
+    /// Number of files skipped, for every reason.
+    pub fn skipped_count(&self) -> usize {
+        self.skipped.values().map(Vec::len).sum()
+    }
+
+    /// Problems that `--strict` refuses: warnings, records without text, and files skipped
+    /// for anything but holding no articles.
+    pub fn problems(&self) -> u64 {
+        self.warnings + self.empty_records + self.problem_files
+    }
+
+    /// Whether the run changed the index.
+    pub fn changed(&self) -> bool {
+        self.added + self.updated + self.deleted > 0
+    }
+
+    /// Megabytes (10^6 bytes) read per second.
+    pub fn mb_per_second(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.bytes as f64 / 1e6 / self.seconds
+        } else {
+            0.0
+        }
+    }
+
+    fn skip(&mut self, reason: &str, path: &Path) {
+        self.skipped
+            .entry(reason.to_string())
+            .or_default()
+            .push(path.to_string_lossy().into_owned());
+    }
+}
+
+/// Builds or updates the index described by `req`.
+pub fn run(req: &IndexRequest, reporter: &dyn Reporter) -> Result<IndexSummary> {
+    let mut indexer = Indexer::open(req)?;
+    let summary = indexer.sync(reporter)?;
+    indexer.close()?;
+    Ok(summary)
+}
+
+/// An index open for writing: the writer (which holds the index's lock), what the index knows
+/// of each file, and the corpus roots it covers.
+pub struct Indexer {
+    store: Store,
+    writer: IndexWriter,
+    req: IndexRequest,
+    /// Every root the index covers, as given (cleaned).
+    roots: Vec<String>,
+    /// The roots of this request, as given (cleaned), with their paths.
+    walked: Vec<(String, PathBuf)>,
+    /// Size and modification time of each file the index holds articles from.
+    state: HashMap<String, FileStamp>,
+    last_commit: Instant,
+    /// Articles written since the last commit.
+    pending: usize,
+    /// Keep `state` current as files are written (for `watch`, which compares later changes
+    /// with it; a single run has no use for it after the walk).
+    track: bool,
+}
+
+impl Indexer {
+    /// Opens (or creates) the index for writing, taking its lock, and checks that the request's
+    /// roots are the ones the index covers (unless `add` or `rebuild`).
+    pub fn open(req: &IndexRequest) -> Result<Indexer> {
+        for root in &req.roots {
+            check_root(root)?;
+        }
+        let store = store::open_for_writing(&req.index, req.rebuild)?;
+        let writer: IndexWriter = store
+            .index
+            .writer(req.heap_bytes)
+            .map_err(|e| Error::index(&req.index, e))?;
+        let mut policy = LogMergePolicy::default();
+        policy.set_del_docs_ratio_before_merge(DELETED_RATIO_BEFORE_MERGE);
+        policy.set_max_docs_before_merge(MAX_DOCS_BEFORE_MERGE);
+        writer.set_merge_policy(Box::new(policy));
+
+        let walked: Vec<(String, PathBuf)> = req
+            .roots
+            .iter()
+            .map(|r| (root_name(r), r.clone()))
+            .collect();
+        let given: Vec<String> = walked.iter().map(|(name, _)| name.clone()).collect();
+        let recorded = store.payload().map(|p| p.roots).unwrap_or_default();
+        // Roots the index does not cover yet. A run over some of its roots updates those and
+        // leaves the others alone (only files under the walked roots can be found gone).
+        let known: HashSet<&String> = recorded.iter().collect();
+        let new: Vec<String> = given
+            .iter()
+            .filter(|g| !known.contains(g))
+            .cloned()
+            .collect();
+        let mut roots = if recorded.is_empty() || new.is_empty() || req.add {
+            recorded.into_iter().chain(given).collect::<Vec<_>>()
+        } else {
+            return Err(Error::OtherRoots {
+                index: req.index.clone(),
+                recorded,
+                given: new,
+            });
+        };
+        roots.sort();
+        roots.dedup();
+        let state = load_state(&store, &req.index)?;
+        Ok(Indexer {
+            store,
+            writer,
+            req: req.clone(),
+            roots,
+            walked,
+            state,
+            last_commit: Instant::now(),
+            pending: 0,
+            track: false,
+        })
+    }
+
+    /// Brings the index up to date with the request's roots: reads new and changed files,
+    /// removes the articles of files that are gone, commits.
+    pub fn sync(&mut self, reporter: &dyn Reporter) -> Result<IndexSummary> {
+        let started = Instant::now();
+        let mut summary = IndexSummary::default();
+        let roots: Vec<PathBuf> = self.walked.iter().map(|(_, p)| p.clone()).collect();
+        let walk = corpus::walk(&roots);
+        let mut blind: Vec<String> = Vec::new();
+        for problem in &walk.problems {
+            reporter.warn(&problem.path, &problem.reason);
+            summary.skip(&problem.reason, &problem.path);
+            summary.problem_files += 1;
+            blind.push(problem.path.to_string_lossy().into_owned());
+        }
+
+        if !self.req.keep_deleted {
+            // Files gone from the walked roots; not those under a folder the walk could not
+            // enter (they may well still be there).
+            let seen: HashSet<&Path> = walk.files.iter().map(|f| f.path.as_path()).collect();
+            let gone: Vec<String> = self
+                .state
+                .keys()
+                .filter(|p| !seen.contains(Path::new(p.as_str())))
+                .filter(|p| self.walked.iter().any(|(root, _)| is_under(p, root)))
+                .filter(|p| !blind.iter().any(|b| p.as_str() == b || is_under(p, b)))
+                .cloned()
+                .collect();
+            for path in gone {
+                self.delete(&path);
+                summary.deleted += 1;
+            }
+        }
+        let mut to_read = Vec::new();
+        for file in walk.files {
+            self.classify(file, &mut to_read, &mut summary);
+        }
+        self.read_files(to_read, &mut summary, reporter)?;
+        self.finish(&mut summary, true)?;
+        summary.seconds = started.elapsed().as_secs_f64();
+        Ok(summary)
+    }
+
+    /// Updates the index for paths that changed on disk (files or folders that appeared,
+    /// changed or vanished), and commits. For `lede watch`.
+    pub fn update(&mut self, paths: &[PathBuf], reporter: &dyn Reporter) -> Result<IndexSummary> {
+        let started = Instant::now();
+        let mut summary = IndexSummary::default();
+        let mut to_read = Vec::new();
+        let mut seen = HashSet::new();
+        for path in paths {
+            let path = corpus::walk::clean(path);
+            let name = path.to_string_lossy().into_owned();
+            let Some(root) = self
+                .walked
+                .iter()
+                .find(|(root, _)| is_under(&name, root))
+                .map(|(_, p)| p.clone())
+            else {
+                continue;
+            };
+            if path.exists() {
+                let walk = corpus::walk::walk_under(&root, &path);
+                for file in walk.files {
+                    if seen.insert(file.path.clone()) {
+                        self.classify(file, &mut to_read, &mut summary);
+                    }
+                }
+            } else if !self.req.keep_deleted {
+                // A file, or a folder with all its files, is gone.
+                let gone: Vec<String> = self
+                    .state
+                    .keys()
+                    .filter(|p| **p == name || is_under(p, &name))
+                    .cloned()
+                    .collect();
+                for p in gone {
+                    self.delete(&p);
+                    summary.deleted += 1;
+                }
+            }
+        }
+        self.read_files(to_read, &mut summary, reporter)?;
+        self.finish(&mut summary, false)?;
+        summary.seconds = started.elapsed().as_secs_f64();
+        Ok(summary)
+    }
+
+    /// Sorts a file found on disk: unchanged (not read), to read (new or changed), or one
+    /// with no reader (an article file before, with `--ext`, whose articles go).
+    fn classify(
+        &mut self,
+        file: CorpusFile,
+        to_read: &mut Vec<(CorpusFile, bool)>,
+        summary: &mut IndexSummary,
+    ) {
+        let stamp = FileStamp {
+            size: file.size,
+            mtime_ns: file.mtime_ns,
+        };
+        let path = file.path.to_string_lossy();
+        let known = self.state.get(path.as_ref()).copied();
+        if let Err(skip) = self.req.read.check(&file.path) {
+            summary.skip(&skip.to_string(), &file.path);
+            if known.is_some() && !self.req.keep_deleted {
+                let path = path.into_owned();
+                self.delete(&path);
+                summary.deleted += 1;
+            }
+            return;
+        }
+        match known {
+            Some(k) if k == stamp => summary.unchanged += 1,
+            Some(_) => to_read.push((file, true)),
+            None => to_read.push((file, false)),
+        }
+    }
+
+    /// Reads the files on rayon threads and writes their articles as they come.
+    fn read_files(
+        &mut self,
+        files: Vec<(CorpusFile, bool)>,
+        summary: &mut IndexSummary,
+        reporter: &dyn Reporter,
+    ) -> Result<()> {
+        if files.is_empty() {
+            return Ok(());
+        }
+        reporter.start(files.len() as u64, files.iter().map(|(f, _)| f.size).sum());
+        let read = self.req.read.clone();
+        let stop = AtomicBool::new(false);
+        std::thread::scope(|scope| -> Result<()> {
+            // A bounded queue: readers wait when the writer falls behind.
+            let (tx, rx) = mpsc::sync_channel::<(usize, Result<FileArticles, Skip>)>(256);
+            let (files_ref, stop_ref, read_ref) = (&files, &stop, &read);
+            scope.spawn(move || {
+                files_ref
+                    .par_iter()
+                    .enumerate()
+                    .for_each_with(tx, |tx, (i, (file, _))| {
+                        if stop_ref.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        if tx.send((i, corpus::read(file, read_ref))).is_err() {
+                            stop_ref.store(true, Ordering::Relaxed);
+                        }
+                    });
+            });
+            for (i, result) in rx {
+                let (file, existed) = &files[i];
+                if let Err(e) = self.write_file(file, *existed, result, summary, reporter) {
+                    stop.store(true, Ordering::Relaxed);
+                    return Err(e);
+                }
+                if !self.req.strict
+                    && (self.pending >= self.req.commit_articles
+                        || self.last_commit.elapsed() >= self.req.commit_interval)
+                {
+                    self.commit(summary, false)?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Replaces a file's articles (delete by path and add, as one operation).
+    fn write_file(
+        &mut self,
+        file: &CorpusFile,
+        existed: bool,
+        result: Result<FileArticles, Skip>,
+        summary: &mut IndexSummary,
+        reporter: &dyn Reporter,
+    ) -> Result<()> {
+        let path = file.path.to_string_lossy().into_owned();
+        let stamp = FileStamp {
+            size: file.size,
+            mtime_ns: file.mtime_ns,
+        };
+        let mut written = 0;
+        match result {
+            Ok(read) => {
+                for warning in &read.warnings {
+                    reporter.warn(&file.path, warning);
+                }
+                summary.warnings += read.warnings.len() as u64;
+                summary.empty_records += read.empty_records;
+                let fields = self.store.fields;
+                let mut ops = Vec::with_capacity(read.articles.len() + 1);
+                if existed {
+                    ops.push(UserOperation::Delete(path_term(&fields, &path)));
+                }
+                for article in &read.articles {
+                    summary.untitled += u64::from(article.title.trim().is_empty());
+                    summary.bodiless += u64::from(article.body.trim().is_empty());
+                    ops.push(UserOperation::Add(fields.document(article, stamp)));
+                }
+                self.writer
+                    .run(ops)
+                    .map_err(|e| Error::index(&self.req.index, e))?;
+                written = read.articles.len() as u64;
+                if self.track {
+                    self.state.insert(path, stamp);
+                }
+                self.pending += read.articles.len();
+                summary.articles += written;
+                summary.files += 1;
+                summary.bytes += file.size;
+                if existed {
+                    summary.updated += 1;
+                } else {
+                    summary.added += 1;
+                }
+            }
+            Err(skip) => {
+                if !skip.is_expected() {
+                    reporter.warn(&file.path, &skip.to_string());
+                    summary.problem_files += 1;
+                }
+                summary.skip(&skip.to_string(), &file.path);
+                // A file that now holds no articles loses its old ones; one that cannot be
+                // read right now (permissions, a race) keeps them.
+                if existed && !matches!(skip, Skip::Unreadable(_)) {
+                    self.delete(&path);
+                    summary.deleted += 1;
+                }
+            }
+        }
+        reporter.file_done(file.size, written);
+        Ok(())
+    }
+
+    fn delete(&mut self, path: &str) {
+        let term = path_term(&self.store.fields, path);
+        self.writer.delete_term(term);
+        self.state.remove(path);
+        self.pending += 1;
+    }
+
+    /// The end of a run: the last commit, or, when `strict` found problems, none at all.
+    fn finish(&mut self, summary: &mut IndexSummary, final_run: bool) -> Result<()> {
+        if self.req.strict && summary.problems() > 0 {
+            self.writer
+                .rollback()
+                .map_err(|e| Error::index(&self.req.index, e))?;
+            self.state = load_state(&self.store, &self.req.index)?;
+        } else if summary.changed() || self.pending > 0 || self.store.payload().is_none() {
+            self.commit(summary, final_run)?;
+            summary.committed = true;
+        } else {
+            summary.committed = true;
+        }
+        summary.total = self.num_articles()?;
+        Ok(())
+    }
+
+    fn commit(&mut self, summary: &mut IndexSummary, final_commit: bool) -> Result<()> {
+        let err = |e| Error::index(&self.req.index, e);
+        let mut commit = self.writer.prepare_commit().map_err(err)?;
+        commit.set_payload(&store::payload(&self.roots));
+        if final_commit && std::env::var_os(PAUSE_IN_FINAL_COMMIT).is_some() {
+            eprintln!("lede: pausing in the final commit ({PAUSE_IN_FINAL_COMMIT} is set)");
+            std::thread::sleep(Duration::from_secs(60));
+        }
+        commit.commit().map_err(err)?;
+        summary.commits += 1;
+        self.pending = 0;
+        self.last_commit = Instant::now();
+        Ok(())
+    }
+
+    /// Articles in the last commit.
+    fn num_articles(&self) -> Result<u64> {
+        let reader = self.store.reader(&self.req.index)?;
+        Ok(reader.searcher().num_docs())
+    }
+
+    /// Keeps what the index knows of each file current as files are written, so that later
+    /// calls to [`Indexer::update`] compare with it.
+    pub fn track_changes(&mut self) {
+        self.track = true;
+    }
+
+    /// The corpus folders this indexer walks, as given.
+    pub fn roots(&self) -> Vec<PathBuf> {
+        self.walked.iter().map(|(_, p)| p.clone()).collect()
+    }
+
+    /// Waits for merges to finish (call before the process exits).
+    pub fn close(self) -> Result<()> {
+        self.writer
+            .wait_merging_threads()
+            .map_err(|e| Error::index(&self.req.index, e))
+    }
+}
+
+fn path_term(fields: &Fields, path: &str) -> Term {
+    Term::from_field_text(fields.path, path)
+}
+
+/// What the index knows of each file: the size and modification time recorded with its
+/// articles (read from fast columns, live documents only).
+fn load_state(store: &Store, dir: &Path) -> Result<HashMap<String, FileStamp>> {
+    let err = |e| Error::index(dir, e);
+    let reader = store.reader(dir)?;
+    let searcher = reader.searcher();
+    let schema = store.index.schema();
+    let (path_name, size_name, mtime_name) = (
+        schema.get_field_name(store.fields.path),
+        schema.get_field_name(store.fields.file_size),
+        schema.get_field_name(store.fields.file_mtime),
+    );
+    let mut state = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        let Some(paths) = fast.str(path_name).map_err(err)? else {
+            continue;
+        };
+        let sizes = fast.u64(size_name).map_err(err)?;
+        let mtimes = fast.u64(mtime_name).map_err(err)?;
+        // The segment's paths in ordinal order, read in one pass over the dictionary (a
+        // lookup per document would decompress a block each time).
+        let mut names: Vec<String> = Vec::with_capacity(paths.num_terms());
+        let mut stream = paths.dictionary().stream().map_err(|e| Error::io(dir, e))?;
+        while stream.advance() {
+            names.push(String::from_utf8_lossy(stream.key()).into_owned());
+        }
+        for doc in segment.doc_ids_alive() {
+            let Some(name) = paths
+                .term_ords(doc)
+                .next()
+                .and_then(|ord| names.get(ord as usize))
+            else {
+                continue;
+            };
+            if state.contains_key(name) {
+                continue;
+            }
+            let stamp = FileStamp {
+                size: sizes.first(doc).unwrap_or(0),
+                mtime_ns: mtimes.first(doc).unwrap_or(0),
+            };
+            state.insert(name.clone(), stamp);
+        }
+    }
+    Ok(state)
+}
+
+/// A root as recorded: the path as given, without `./` or a trailing `/`.
+pub fn root_name(root: &Path) -> String {
+    let cleaned = corpus::walk::clean(root);
+    let s = cleaned.to_string_lossy();
+    let s = s.trim_end_matches('/');
+    if s.is_empty() { "/".into() } else { s.into() }
+}
+
+/// Whether `path` lies under the folder `root` (both as the walk writes them).
+fn is_under(path: &str, root: &str) -> bool {
+    if root == "." {
+        return !path.starts_with('/') && !path.starts_with("../");
+    }
+    path.strip_prefix(root)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
+fn check_root(root: &Path) -> Result<()> {
+    match std::fs::metadata(root) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(Error::NotAFolder(root.into())),
+        Err(_) => Err(Error::NoSuchFolder(root.into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_and_paths_under_them() {
+        assert_eq!(root_name(Path::new("./corpus/")), "corpus");
+        assert_eq!(root_name(Path::new("../shared/seed")), "../shared/seed");
+        assert_eq!(root_name(Path::new(".")), ".");
+        assert!(is_under("corpus/a/b.txt", "corpus"));
+        assert!(!is_under("corpus2/b.txt", "corpus"));
+        assert!(!is_under("corpus", "corpus"));
+        assert!(is_under("a.txt", "."));
+        assert!(!is_under("../x/a.txt", "."));
+    }
+}

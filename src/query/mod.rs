@@ -1,0 +1,324 @@
+//! From what the user typed to a tantivy query, and to the patterns that passages highlight.
+//!
+//! The language is tantivy's (AND OR NOT + - "phrase" "phrase"~N field:word ^boost), with
+//! things added: pasted text is never a syntax error (apostrophes, colons after words that are
+//! no field, stray quotes are read as words, with a note saying so); a hyphenated word `a-b`
+//! is read as `("a b" OR ab)`, so all three spellings find each other; field names are matched
+//! without regard to case; and prefixes, fuzzy words, proximity (`w/N`, `pre/N`) and plain
+//! dates work. A query that uses operators wrongly is refused with what is wrong and where.
+//!
+//! The steps, one file each: `repair` (pasted text), `ast` (lede's tree, lowered once from
+//! tantivy's grammar), `build` (the tree made a query), `scope` (filters and dates),
+//! `patterns` (what passages highlight), `reading` (`--explain-query`).
+
+mod ast;
+mod build;
+pub mod patterns;
+mod reading;
+mod repair;
+mod scope;
+
+use tantivy::Term;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, QueryParser, QueryParserError,
+};
+use tantivy::query_grammar;
+use tantivy::schema::Schema;
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::error::QueryError;
+use crate::index::analyzer::{self, Analysis};
+use crate::index::schema::Fields;
+use crate::model::Combine;
+use ast::Node;
+use build::{Builder, parser_message};
+pub use patterns::Pattern;
+pub use reading::reading;
+pub use scope::{date_query, fold_section, scoped, stored_sections};
+
+/// A clause of a boolean query.
+pub type Clause = (Occur, Box<dyn Query>);
+
+/// How much a match in the title counts against one in the body.
+pub const TITLE_BOOST: f32 = 2.0;
+
+/// Proximity bonuses for at most this many pairs of neighbouring words.
+const MAX_PROXIMITY_PAIRS: usize = 12;
+
+/// How matches are scored, beyond BM25. [`Ranking::DEFAULT`] was chosen with `lede eval` on
+/// the TIME collection (see docs/ranking.md).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Ranking {
+    /// A match in the title counts this many times one in the body.
+    pub title_boost: f32,
+    /// For a query of several plain words: a bonus for each pair of neighbouring words that
+    /// stand within this many words of each other in the body (a sloppy phrase per pair)...
+    pub proximity_slop: u32,
+    /// ...weighing this much (0: no bonus).
+    pub proximity_weight: f32,
+    /// When any word will do: a bonus per query word an article has.
+    pub coordination: f32,
+    /// `Combine::Auto` requires every word while that finds at least this many articles (and
+    /// enough to fill the page asked for; 0: never falls back).
+    pub min_all_hits: usize,
+}
+
+impl Ranking {
+    pub const DEFAULT: Ranking = Ranking {
+        title_boost: TITLE_BOOST,
+        proximity_slop: 4,
+        proximity_weight: 0.5,
+        coordination: 0.0,
+        min_all_hits: 10,
+    };
+
+    /// tantivy's defaults: BM25 over the fields, no boosts or bonuses.
+    pub const TANTIVY: Ranking = Ranking {
+        title_boost: 1.0,
+        proximity_slop: 0,
+        proximity_weight: 0.0,
+        coordination: 0.0,
+        min_all_hits: 0,
+    };
+}
+
+impl Default for Ranking {
+    fn default() -> Self {
+        Ranking::DEFAULT
+    }
+}
+
+/// A query ready to run.
+pub struct ParsedQuery {
+    pub query: Box<dyn Query>,
+    /// The query holds no term at all (only stop words or punctuation).
+    pub matches_nothing: bool,
+    /// How pasted text was read, when it was not taken literally.
+    pub notes: Vec<String>,
+    /// What to highlight in the body.
+    pub patterns: Vec<Pattern>,
+    /// What to highlight in the title.
+    pub title_patterns: Vec<Pattern>,
+    /// How many parts the query has that only spaces join (0 when it uses operators): with
+    /// fewer than two, requiring all of them or any of them is the same.
+    pub implicit_clauses: usize,
+}
+
+/// The index a query is read for: its schema, its fields, and its section paths (folded and
+/// as written, see [`stored_sections`]).
+pub struct Target<'a> {
+    pub schema: &'a Schema,
+    pub fields: &'a Fields,
+    pub sections: &'a [(String, String)],
+}
+
+/// A query's text read into lede's tree, with tantivy's tree in its notation (for
+/// `--explain-query`) and the notes of the repairs.
+struct Read {
+    node: Node,
+    tree: String,
+    notes: Vec<String>,
+}
+
+/// Repairs `text`, parses it with tantivy's grammar and lowers the result: the one reading
+/// every use of a query starts from.
+fn read(text: &str) -> Result<Read, QueryError> {
+    let error = |message: String, column: Option<usize>| QueryError {
+        query: text.to_string(),
+        message,
+        column,
+    };
+    if text.trim().is_empty() {
+        return Err(error("the query is empty".into(), None));
+    }
+    repair::check_operators(text).map_err(|(message, column)| error(message, Some(column)))?;
+    let repaired =
+        repair::repair(text).map_err(|(message, column)| error(message, Some(column)))?;
+    let ast = match query_grammar::parse_query(&repaired.text) {
+        Ok(ast) => ast,
+        Err(_) => {
+            let (_, errors) = query_grammar::parse_query_lenient(&repaired.text);
+            let (message, column) = errors
+                .first()
+                .map(|e| {
+                    (
+                        e.message.clone(),
+                        Some(repair::column_of(&repaired.text, e.pos)),
+                    )
+                })
+                .unwrap_or_else(|| ("operators are used wrongly".to_string(), None));
+            return Err(error(message, column));
+        }
+    };
+    let node = ast::lower(&ast).map_err(|message| error(message, None))?;
+    Ok(Read {
+        node,
+        tree: format!("{ast:?}"),
+        notes: repaired.notes,
+    })
+}
+
+/// Reads `text` as a query over title and body.
+pub fn parse(
+    text: &str,
+    target: &Target,
+    combine: Combine,
+    analysis: Analysis,
+    ranking: &Ranking,
+    exact: bool,
+) -> Result<ParsedQuery, QueryError> {
+    let Target {
+        schema,
+        fields,
+        sections,
+    } = *target;
+    let error = |message: String| QueryError {
+        query: text.to_string(),
+        message,
+        column: None,
+    };
+    let read = read(text)?;
+    let defaults = if exact {
+        vec![fields.exact]
+    } else {
+        vec![fields.title, fields.body]
+    };
+    let mut parser = QueryParser::new(schema.clone(), defaults, analysis.query_tokenizers());
+    if combine != Combine::Any {
+        parser.set_conjunction_by_default();
+    }
+    if ranking.title_boost != 1.0 {
+        parser.set_field_boost(fields.title, ranking.title_boost);
+    }
+    let mut builder = Builder {
+        parser,
+        analyzer: analysis.query(),
+        plain: analyzer::prefix_analyzer(),
+        fields: *fields,
+        default_occur: match combine {
+            Combine::Auto | Combine::All => Occur::Must,
+            Combine::Any => Occur::Should,
+        },
+        title_boost: ranking.title_boost,
+        exact,
+        sections: sections.to_vec(),
+        coordination: if combine == Combine::Any {
+            ranking.coordination
+        } else {
+            0.0
+        },
+    };
+    let node = &read.node;
+    let patterns = patterns::body_patterns(node, &mut builder.analyzer, exact);
+    let title_patterns = patterns::title_patterns(node, &mut builder.analyzer, exact);
+    let words = plain_words(node, &mut builder.analyzer);
+    let implicit = implicit_clauses(node, &mut builder.analyzer);
+    let query = match builder.build(node) {
+        Ok(Some((Occur::MustNot, _))) => {
+            Err(parser_message(&QueryParserError::AllButQueryForbidden))
+        }
+        Ok(Some((_, query))) => Ok(query),
+        Ok(None) => Ok(Box::new(EmptyQuery) as Box<dyn Query>),
+        Err(e) => Err(e),
+    }
+    .map_err(error)?;
+    let mut notes = read.notes;
+    let matches_nothing = query.is::<EmptyQuery>();
+    if matches_nothing && text.chars().any(char::is_alphanumeric) && analysis.stop_words {
+        notes.push(
+            "the query has only stop words (the, of, and, ...), which the index leaves out"
+                .to_string(),
+        );
+    }
+    // The proximity bonus: each pair of neighbouring plain words of the query, standing close
+    // together in the body, in order (a sloppy phrase per pair, as in the sequential
+    // dependence model; a phrase of all the words would rarely match a long query).
+    let query = match &words {
+        Some(words) if words.len() >= 2 && ranking.proximity_weight > 0.0 => {
+            let mut clauses: Vec<Clause> = vec![(Occur::Must, query)];
+            for pair in words.windows(2).take(MAX_PROXIMITY_PAIRS) {
+                let terms = pair
+                    .iter()
+                    .map(|w| Term::from_field_text(fields.body, w))
+                    .collect();
+                let mut phrase = PhraseQuery::new(terms);
+                phrase.set_slop(ranking.proximity_slop);
+                let bonus: Box<dyn Query> =
+                    Box::new(BoostQuery::new(Box::new(phrase), ranking.proximity_weight));
+                clauses.push((Occur::Should, bonus));
+            }
+            Box::new(BooleanQuery::new(clauses))
+        }
+        _ => query,
+    };
+    Ok(ParsedQuery {
+        query,
+        matches_nothing,
+        notes,
+        patterns,
+        title_patterns,
+        implicit_clauses: implicit,
+    })
+}
+
+/// How many words (or phrases) of the query only spaces join, so that `Combine` decides how
+/// they combine; 0 when a part has an operator of its own (`+`, `-`, AND, OR, NOT) or names a
+/// field (`topic:grain`, `date:1987`: constraints the user means).
+/// A proximity operator (`w/5`) is such a constraint too; a part that holds no word at all
+/// (a stray `]` or `&`) is not counted.
+fn implicit_clauses(node: &Node, analyzer: &mut TextAnalyzer) -> usize {
+    match node {
+        Node::Group(clauses) => {
+            let mut count = 0;
+            for (occur, sub) in clauses {
+                match sub {
+                    Node::Word(word) if occur.is_none() && word.field.is_none() => {
+                        if !analyzer::tokens(analyzer, &word.text).is_empty() {
+                            count += 1;
+                        }
+                    }
+                    _ => return 0,
+                }
+            }
+            count
+        }
+        _ => 1,
+    }
+}
+
+/// The analysed words of a query that is nothing but plain words (no operators, fields,
+/// quotes, prefixes or compounds); `None` for any other query.
+fn plain_words(node: &Node, analyzer: &mut TextAnalyzer) -> Option<Vec<String>> {
+    let leaves: Vec<&Node> = match node {
+        Node::Group(clauses) => {
+            if clauses.iter().any(|(occur, _)| occur.is_some()) {
+                return None;
+            }
+            clauses.iter().map(|(_, sub)| sub).collect()
+        }
+        Node::Boost(..) => return None,
+        leaf => vec![leaf],
+    };
+    let mut words = Vec::new();
+    for leaf in leaves {
+        let Node::Word(word) = leaf else {
+            return None;
+        };
+        let plain = !word.quoted
+            && word.field.is_none()
+            && !word.text.contains(['*', '~'])
+            && word.spellings().is_none();
+        if !plain {
+            return None;
+        }
+        words.extend(
+            analyzer::tokens(analyzer, &word.text)
+                .into_iter()
+                .map(|t| t.text),
+        );
+    }
+    Some(words)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,119 @@
+//! Where a query looks: the filters and dates of a [`Scope`] added to it as required clauses
+//! that score nothing, and section paths matched in any case and accents against those the
+//! index holds.
+
+use std::ops::Bound;
+
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
+use tantivy::{DateTime, Term};
+
+use super::Clause;
+use crate::index::analyzer;
+use crate::index::schema::Fields;
+use crate::model::fields::section_path;
+use crate::model::{FacetField, Scope, dates};
+
+/// A section path as lede compares them: [`section_path`], lower-cased and folded
+/// (`World/Europe/Économie/` is `/world/europe/economie`).
+pub fn fold_section(path: &str) -> String {
+    let path = section_path(path);
+    analyzer::tokens(&mut analyzer::keyword_analyzer(), &path)
+        .into_iter()
+        .next()
+        .map_or(path, |t| t.text)
+}
+
+/// The section paths of the index (`paths`: folded, as written) that `path` names in any case
+/// and accents, or `path` itself (with its leading slash) when none does.
+pub fn stored_sections(paths: &[(String, String)], path: &str) -> Vec<String> {
+    let folded = fold_section(path);
+    let stored: Vec<String> = paths
+        .iter()
+        .filter(|(f, _)| *f == folded)
+        .map(|(_, p)| p.clone())
+        .collect();
+    if stored.is_empty() {
+        vec![section_path(path)]
+    } else {
+        stored
+    }
+}
+
+/// `query`, narrowed to the articles in `scope`: filters and dates are required, and score
+/// nothing (a filtered search ranks as the unfiltered one).
+pub fn scoped(query: Box<dyn Query>, scope: &Scope, fields: &Fields) -> Box<dyn Query> {
+    let mut must: Vec<Clause> = vec![(Occur::Must, query)];
+    let mut by_field: Vec<(FacetField, Vec<&str>)> = Vec::new();
+    for f in &scope.filters {
+        match by_field.iter_mut().find(|(field, _)| *field == f.field) {
+            Some((_, values)) => values.push(&f.value),
+            None => by_field.push((f.field, vec![&f.value])),
+        }
+    }
+    let mut keyword = analyzer::keyword_analyzer();
+    for (field, values) in by_field {
+        let handle = fields.facet(field);
+        let any: Vec<Clause> = values
+            .into_iter()
+            .map(|value| {
+                if field.is_calendar() {
+                    let period = dates::period(value);
+                    let q = date_query(fields.date, period.map(|p| p.0), period.map(|p| p.1));
+                    return (Occur::Should, q);
+                }
+                let term = match field {
+                    FacetField::Section => {
+                        let path = section_path(value);
+                        Term::from_facet(
+                            handle,
+                            &Facet::from_text(&path).unwrap_or_else(|_| Facet::root()),
+                        )
+                    }
+                    FacetField::Format => Term::from_field_text(handle, &value.to_lowercase()),
+                    FacetField::Year | FacetField::Month => unreachable!("handled above"),
+                    _ => {
+                        let norm = analyzer::tokens(&mut keyword, value)
+                            .into_iter()
+                            .next()
+                            .map_or_else(String::new, |t| t.text);
+                        Term::from_field_text(handle, &norm)
+                    }
+                };
+                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Should, q)
+            })
+            .collect();
+        must.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0)),
+        ));
+    }
+    if scope.from.is_some() || scope.to.is_some() {
+        let range = date_query(fields.date, scope.from, scope.to);
+        must.push((Occur::Must, Box::new(ConstScoreQuery::new(range, 0.0))));
+    }
+    if must.len() == 1 {
+        return must
+            .pop()
+            .map(|(_, q)| q)
+            .unwrap_or_else(|| Box::new(EmptyQuery));
+    }
+    Box::new(BooleanQuery::new(must))
+}
+
+/// Articles dated in `[from, to)`; an open end is unbounded.
+pub fn date_query(
+    field: Field,
+    from: Option<jiff::Timestamp>,
+    to: Option<jiff::Timestamp>,
+) -> Box<dyn Query> {
+    let term = |t: jiff::Timestamp| {
+        Term::from_field_date(field, DateTime::from_timestamp_secs(t.as_second()))
+    };
+    let lower = from.map_or(Bound::Unbounded, |t| Bound::Included(term(t)));
+    let upper = to.map_or(Bound::Unbounded, |t| Bound::Excluded(term(t)));
+    Box::new(RangeQuery::new(lower, upper))
+}

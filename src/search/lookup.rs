@@ -1,0 +1,113 @@
+//! One article by id or path (`lede show`): its metadata, body, paragraphs and every match
+//! of a query marked in its body and title.
+
+use std::collections::HashMap;
+
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+use super::Engine;
+use super::collect::Dated;
+use super::hits::hit;
+use super::passages::PassageFinder;
+use crate::error::{Error, Result};
+use crate::model::{Combine, JSON_VERSION, Paragraph, Scope, Shown};
+
+impl Engine {
+    /// The article with this id, or else this path (its first article, for files of many).
+    pub(super) fn find(&self, searcher: &Searcher, key: &str) -> Result<DocAddress> {
+        let err = |e| Error::index(&self.dir, e);
+        let fields = &self.store.fields;
+        let find = |field| -> Result<Vec<DocAddress>> {
+            let q = TermQuery::new(Term::from_field_text(field, key), IndexRecordOption::Basic);
+            let mut top = searcher
+                .search(
+                    &q,
+                    &Dated {
+                        field: self
+                            .store
+                            .index
+                            .schema()
+                            .get_field_name(fields.date)
+                            .to_string(),
+                    },
+                )
+                .map_err(err)?;
+            top.sort_by_key(|(_, addr)| *addr);
+            Ok(top.into_iter().map(|(_, addr)| addr).collect())
+        };
+        if let Some(&addr) = find(fields.id)?.first() {
+            return Ok(addr);
+        }
+        match find(fields.path)?.as_slice() {
+            [] => Err(Error::NotFound(key.to_string())),
+            [addr] => Ok(*addr),
+            // A file of many articles: which one is meant?
+            many => {
+                let id = |addr: &DocAddress| -> Result<String> {
+                    let doc: TantivyDocument = searcher.doc(*addr).map_err(err)?;
+                    Ok(doc
+                        .get_first(fields.id)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_string())
+                };
+                Err(Error::ManyArticles {
+                    path: key.to_string(),
+                    count: many.len(),
+                    examples: vec![id(&many[0])?, id(&many[1])?],
+                })
+            }
+        }
+    }
+
+    /// A whole article, with every match of `query` in its body (for `lede show`).
+    pub fn show(&self, key: &str, query: Option<&str>) -> Result<Shown> {
+        let err = |e| Error::index(&self.dir, e);
+        let searcher = self.reader.searcher();
+        let addr = self.find(&searcher, key)?;
+        let doc: TantivyDocument = searcher.doc(addr).map_err(err)?;
+        let fields = &self.store.fields;
+        let mut finder = PassageFinder::new(Vec::new(), &HashMap::new());
+        let hit = hit(fields, 1, None, &doc, &mut finder, 0);
+        let body = fields.article(&doc).body;
+        let (matches, title_matches, notes) = match query {
+            Some(q) => {
+                let parsed = self.parse(q, Combine::Any, &Scope::default(), false)?;
+                let finder = |patterns| {
+                    PassageFinder::with_analyzer(patterns, &HashMap::new(), self.analysis.index())
+                };
+                (
+                    finder(parsed.patterns).highlights(&body),
+                    finder(parsed.title_patterns).highlights(&hit.title),
+                    parsed.notes,
+                )
+            }
+            None => (Vec::new(), Vec::new(), Vec::new()),
+        };
+        let mut paragraphs = Vec::new();
+        let mut offset = 0;
+        for part in body.split("\n\n") {
+            let lead = part.len() - part.trim_start().len();
+            let text = part.trim();
+            if !text.is_empty() {
+                paragraphs.push(Paragraph {
+                    number: paragraphs.len() + 1,
+                    offset: offset + lead,
+                    text: text.to_string(),
+                });
+            }
+            offset += part.len() + 2;
+        }
+        Ok(Shown {
+            lede_json: JSON_VERSION,
+            article: hit,
+            body,
+            paragraphs,
+            matches,
+            title_matches,
+            notes,
+        })
+    }
+}

@@ -1,0 +1,361 @@
+//! The restructuring of issue 12 must not change what any command prints: the output of a
+//! fixed set of commands on the bundled corpus, captured with the binary of ee2cc1d before the
+//! change (tests/fixtures/json-before/), compared with today's. What varies from run to run
+//! (timings, the temporary index folder, its size on disk, the commit time, the order of
+//! `--all`, which is index order) is masked on both sides.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// (name, arguments); `INDEX` stands for the temporary index folder.
+const COMMANDS: &[(&str, &[&str])] = &[
+    ("index", &["index", "corpus", "--index", "INDEX", "--json"]),
+    (
+        "search-hyphen",
+        &["search", "anti-satellite", "--index", "INDEX", "--json"],
+    ),
+    (
+        "search-facets",
+        &[
+            "search",
+            "satell* OR debris",
+            "--index",
+            "INDEX",
+            "--json",
+            "--facet",
+            "year",
+            "--facet",
+            "author=5",
+            "--facet",
+            "section",
+            "--facet",
+            "month",
+        ],
+    ),
+    (
+        "search-sort",
+        &[
+            "search",
+            "debris OR satellite",
+            "--index",
+            "INDEX",
+            "--json",
+            "--sort",
+            "newest",
+            "--limit",
+            "4",
+            "--offset",
+            "1",
+        ],
+    ),
+    (
+        "search-filter",
+        &[
+            "search",
+            "satellite",
+            "--filter",
+            "section=orbit-weekly/space",
+            "--index",
+            "INDEX",
+            "--json",
+            "--since",
+            "2023",
+            "--until",
+            "2025-06",
+        ],
+    ),
+    (
+        "search-jsonl",
+        &[
+            "search",
+            "satellite",
+            "--index",
+            "INDEX",
+            "--format",
+            "jsonl",
+            "--fields",
+            "rank,id,title,date,passages",
+        ],
+    ),
+    (
+        "search-csv",
+        &["search", "satellite", "--index", "INDEX", "--format", "csv"],
+    ),
+    (
+        "search-explain",
+        &[
+            "search",
+            "debris",
+            "--index",
+            "INDEX",
+            "--json",
+            "--explain",
+            "--limit",
+            "3",
+        ],
+    ),
+    (
+        "search-near",
+        &[
+            "search",
+            "debris w/5 satellite",
+            "--index",
+            "INDEX",
+            "--json",
+        ],
+    ),
+    (
+        "search-reading",
+        &[
+            "search",
+            "anti-satellite \"space debris\" title:launch satell* w/3 ban",
+            "--index",
+            "INDEX",
+            "--explain-query",
+            "--json",
+        ],
+    ),
+    (
+        "search-none",
+        &["search", "xyzzyplugh", "--index", "INDEX", "--json"],
+    ),
+    (
+        "search-any",
+        &[
+            "search",
+            "frost lantern telescope choir",
+            "--index",
+            "INDEX",
+            "--json",
+            "--passages",
+            "1",
+        ],
+    ),
+    (
+        "search-all",
+        &["search", "debris", "--index", "INDEX", "--all", "--json"],
+    ),
+    (
+        "search-agg",
+        &[
+            "search",
+            "debris",
+            "--index",
+            "INDEX",
+            "--agg",
+            "{\"by_source\":{\"terms\":{\"field\":\"source\"}}}",
+        ],
+    ),
+    (
+        "search-bad",
+        &["search", "bad (query", "--index", "INDEX", "--json"],
+    ),
+    (
+        "search-notes",
+        &[
+            "search",
+            "Date: the council's vote",
+            "--index",
+            "INDEX",
+            "--json",
+        ],
+    ),
+    (
+        "trend",
+        &[
+            "trend",
+            "anti-satellite",
+            "debris",
+            "--by",
+            "year",
+            "--index",
+            "INDEX",
+            "--json",
+        ],
+    ),
+    (
+        "trend-split",
+        &[
+            "trend",
+            "sats=satellite",
+            "--split",
+            "source",
+            "--normalize",
+            "--index",
+            "INDEX",
+            "--json",
+        ],
+    ),
+    (
+        "trend-jsonl",
+        &[
+            "trend",
+            "satellite",
+            "--by",
+            "month",
+            "--index",
+            "INDEX",
+            "--format",
+            "jsonl",
+        ],
+    ),
+    (
+        "trend-csv",
+        &[
+            "trend",
+            "satellite",
+            "--by",
+            "year",
+            "--normalize",
+            "--index",
+            "INDEX",
+            "--csv",
+        ],
+    ),
+    ("batch", &["batch", "BATCH", "--index", "INDEX", "--json"]),
+    (
+        "batch-jsonl",
+        &["batch", "BATCH", "--index", "INDEX", "--format", "jsonl"],
+    ),
+    (
+        "show",
+        &[
+            "show",
+            "corpus/orbit-weekly/space/2024-09-10-operators-seek-tracking-data.txt",
+            "--query",
+            "debris tracking",
+            "--index",
+            "INDEX",
+            "--json",
+        ],
+    ),
+    (
+        "similar",
+        &[
+            "similar",
+            "corpus/orbit-weekly/space/2024-09-10-operators-seek-tracking-data.txt",
+            "--index",
+            "INDEX",
+            "--json",
+            "--limit",
+            "3",
+        ],
+    ),
+    ("stats", &["stats", "--index", "INDEX", "--json"]),
+    (
+        "stats-csv",
+        &["stats", "--index", "INDEX", "--format", "csv"],
+    ),
+    (
+        "reindex",
+        &["index", "corpus", "--index", "INDEX", "--json"],
+    ),
+];
+
+/// Keys whose values differ from run to run.
+const VOLATILE: &[&str] = &[
+    "took_ms",
+    "seconds",
+    "mb_per_second",
+    "bytes",
+    "indexed_at",
+    "index",
+    "segments",
+];
+
+fn mask(value: &mut Value, keys: &[&str]) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if keys.contains(&key.as_str()) {
+                    *v = Value::Null;
+                } else {
+                    mask(v, keys);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| mask(v, keys)),
+        _ => {}
+    }
+}
+
+/// The output with what varies masked: JSON lines by key, CSV rows of stats by name.
+fn normalise(name: &str, text: &str) -> String {
+    // `--all` is in index order, and a hit's rank is its place in it.
+    let mut keys = VOLATILE.to_vec();
+    if name == "search-all" {
+        keys.push("rank");
+    }
+    let mut lines: Vec<String> = text
+        .lines()
+        .map(|line| match serde_json::from_str::<Value>(line) {
+            Ok(mut v) if line.starts_with('{') => {
+                mask(&mut v, &keys);
+                v.to_string()
+            }
+            _ => match line.split_once(',') {
+                Some((key, _)) if name == "stats-csv" && VOLATILE.contains(&key) => key.to_string(),
+                _ => line.to_string(),
+            },
+        })
+        .collect();
+    if name == "search-all" {
+        lines.sort();
+    }
+    lines.join("\n")
+}
+
+#[test]
+fn every_command_prints_what_it_printed_before_the_restructuring() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fixtures = root.join("tests/fixtures/json-before");
+    let tmp = tempfile::tempdir().unwrap();
+    let index = tmp.path().join("index");
+    let batch = tmp.path().join("queries.txt");
+    std::fs::write(&batch, "asat\tanti-satellite\ndebris\nbroken (\n").unwrap();
+    let mut differ = Vec::new();
+    for (name, args) in COMMANDS {
+        let args: Vec<&str> = args
+            .iter()
+            .map(|a| match *a {
+                "INDEX" => index.to_str().unwrap(),
+                "BATCH" => batch.to_str().unwrap(),
+                a => a,
+            })
+            .collect();
+        let out = Command::cargo_bin("lede")
+            .unwrap()
+            .current_dir(root)
+            .env_remove("NO_COLOR")
+            .args(&args)
+            .output()
+            .unwrap();
+        let code = out.status.code().unwrap_or(-1);
+        let expected_code: i32 = std::fs::read_to_string(fixtures.join(format!("{name}.code")))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        let expected = std::fs::read_to_string(fixtures.join(format!("{name}.out"))).unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if code != expected_code || normalise(name, &stdout) != normalise(name, &expected) {
+            differ.push(format!(
+                "{name}: exit {code} (was {expected_code})\n--- before\n{}\n--- now\n{}",
+                normalise(name, &expected),
+                normalise(name, &stdout)
+            ));
+        }
+        if expected_code != 0 {
+            let err = std::fs::read_to_string(fixtures.join(format!("{name}.err"))).unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            if stderr != err {
+                differ.push(format!(
+                    "{name}: stderr\n--- before\n{err}--- now\n{stderr}"
+                ));
+            }
+        }
+    }
+    assert!(differ.is_empty(), "{}", differ.join("\n\n"));
+}
