@@ -9,6 +9,7 @@ mod harness;
 mod incremental;
 mod library;
 mod messy;
+mod opensearch;
 mod queries;
 mod relevance;
 mod scripting;
