@@ -10,6 +10,7 @@ mod incremental;
 mod json_before;
 mod library;
 mod messy;
+mod opensearch;
 mod queries;
 mod relevance;
 mod scripting;
