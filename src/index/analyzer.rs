@@ -5,8 +5,8 @@
 //! hyphenated compounds. tantivy does not store analyzers in the index, so [`register`] must run
 //! on every open; `store.rs` does that.
 //!
-//! Analysis is a large part of what indexing costs, so the chain is built for speed (README,
-//! "Performance"): normalising inside the tokenizer saves three filter layers and a copy of every
+//! Analysis is a large part of what indexing costs, so the chain is built for speed (see
+//! docs/performance.md): normalising inside the tokenizer saves three filter layers and a copy of every
 //! word, and the stemmer remembers the stems of the words it met last (Snowball takes up to
 //! 250 ns a word; most words are found in the cache instead). The terms are the same as tantivy's own filters give
 //! (`RemoveLongFilter`, `LowerCaser`, `AsciiFoldingFilter`, `StopWordFilter`, `Stemmer`), which
@@ -39,7 +39,7 @@ const MAX_TOKEN_BYTES: usize = 48;
 const MAX_JOINED_PARTS: usize = 4;
 
 /// How titles and bodies are analysed. lede's indexes use [`Analysis::DEFAULT`]; `lede eval`
-/// tries the others (the choice is measured there, see README "Ranking").
+/// tries the others (the choice is measured there, see docs/ranking.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Analysis {
     /// English stemming (Snowball).
@@ -52,7 +52,7 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// What lede indexes with: chosen with `lede eval --variants` on TIME (README, "Ranking").
+    /// What lede indexes with: chosen with `lede eval --variants` on TIME (docs/ranking.md).
     pub const DEFAULT: Analysis = Analysis {
         stem: true,
         stop_words: true,

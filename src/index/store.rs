@@ -114,7 +114,7 @@ pub fn open_for_writing(dir: &Path, rebuild: bool) -> Result<Store> {
 /// How a new index keeps its documents. zstd (level 3, in 16 KiB blocks) rather than
 /// tantivy's default lz4: on Reuters, BBC and the synthetic corpus it shrinks the index from
 /// 1.28 to 1.08 times the text at no cost in indexing speed, for about 0.6 ms more per
-/// search with passages (`lede-bench run`, README "Performance").
+/// search with passages (`lede-bench run`, docs/performance.md).
 pub fn new_index_settings() -> IndexSettings {
     IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor {

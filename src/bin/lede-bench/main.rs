@@ -1,5 +1,5 @@
-//! `lede-bench`: generate synthetic corpora and measure lede on them (see README,
-//! "Performance"). Benchmarks are programs that print tables, never timed tests.
+//! `lede-bench`: generate synthetic corpora and measure lede on them (see
+//! docs/performance.md). Benchmarks are programs that print tables, never timed tests.
 
 mod baseline;
 mod cli;
