@@ -8,6 +8,7 @@
 //! - [`query`]: what the user typed made a tantivy query and highlight patterns.
 //! - [`search`]: [`Engine`], the local [`Backend`]: searches, facets, passages, trends.
 //! - [`eval`] (relevance on test collections) and [`output`] (text, JSON, CSV writers).
+//! - [`serve`]: the HTTP API and search page, a thin adapter over [`Backend`].
 //!
 //! ```
 //! use lede::{Backend, Engine, IndexRequest, SearchRequest, indexer};
@@ -37,6 +38,7 @@ pub mod model;
 pub mod output;
 pub mod query;
 pub mod search;
+pub mod serve;
 
 pub use error::{Error, QueryError, Result};
 pub use index::{indexer, watch};

@@ -10,11 +10,9 @@ use jiff::Timestamp;
 use lede::corpus::json::Target;
 use lede::corpus::{DEFAULT_MAX_BYTES, Format};
 use lede::indexer::{DEFAULT_COMMIT_ARTICLES, DEFAULT_HEAP_BYTES, IndexRequest};
-use lede::model::dates;
-use lede::model::fields::guess;
+use lede::model::parse;
 use lede::{
-    Combine, FacetField, FacetRequest, Filter, Interval, Scope, SearchRequest, Sort, TrendQuery,
-    TrendRequest,
+    Combine, FacetField, FacetRequest, Filter, Interval, Scope, SearchRequest, Sort, TrendRequest,
 };
 
 /// The default index folder.
@@ -121,6 +119,30 @@ pub enum Command {
     #[command(after_help = "Example:\n  \
         lede optimize --index ~/archive-index")]
     Optimize(OptimizeArgs),
+    /// Serve a search page and a JSON API over HTTP, until Ctrl-C.
+    ///
+    /// Prints one line with the address (`http://127.0.0.1:7700`) when it is ready. The API
+    /// answers with the JSON `--json` prints: /api/search, /api/trend, /api/articles/ID,
+    /// /api/stats, /api/health. New commits to the index are seen without a restart.
+    #[command(after_help = "Examples:\n  \
+        lede serve                           this machine only, on port 7700\n  \
+        lede serve --index ~/archive-index --listen 127.0.0.1:0\n  \
+        lede serve --listen 0.0.0.0:7700     everyone who can reach this machine")]
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The index folder to serve. Without it, `index` is used, and built from `corpus` first
+    /// when it does not exist yet
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+
+    /// The address to listen on, IP:PORT (port 0 picks a free one). Only this machine can
+    /// connect to the default; any other address lets everyone who can reach it search and
+    /// read every article in the index, with no password
+    #[arg(long, value_name = "ADDR", default_value = lede::serve::DEFAULT_LISTEN)]
+    pub listen: std::net::SocketAddr,
 }
 
 /// Where the articles are, where the index goes, and how files are read.
@@ -293,7 +315,7 @@ pub struct SearchArgs {
     /// place, person, org, language, format, year or month. FIELD=N shows the top N
     /// (default 10); section=/PATH counts the sections under PATH, section=/PATH=N the top N
     /// of them (repeatable)
-    #[arg(long = "facet", value_name = "FIELD[=N]", value_parser = parse_facet)]
+    #[arg(long = "facet", value_name = "FIELD[=N]", value_parser = parse::facet)]
     pub facets: Vec<FacetRequest>,
 
     #[command(flatten)]
@@ -365,7 +387,7 @@ pub struct TrendArgs {
 
     /// Count each query per value of a field too: author, source, topic, place, person, org,
     /// language or format
-    #[arg(long, value_name = "FIELD", value_parser = parse_split)]
+    #[arg(long, value_name = "FIELD", value_parser = parse::split)]
     pub split: Option<FacetField>,
 
     /// Also count every article (under the same filters) per bucket, and show each count as
@@ -490,15 +512,15 @@ pub struct ScopeArgs {
     /// Only articles with this value: author, source, section (/a/b), topic, place, person,
     /// org, language, format, year (YYYY) or month (YYYY-MM). The same field twice means
     /// either value, different fields mean both (repeatable)
-    #[arg(long = "filter", value_name = "FIELD=VALUE", value_parser = parse_filter)]
+    #[arg(long = "filter", value_name = "FIELD=VALUE", value_parser = parse::filter)]
     pub filters: Vec<Filter>,
 
     /// Only articles dated on or after this: YYYY, YYYY-MM or YYYY-MM-DD
-    #[arg(long, value_name = "DATE", value_parser = parse_period)]
+    #[arg(long, value_name = "DATE", value_parser = parse::period)]
     pub since: Option<(Timestamp, Timestamp)>,
 
     /// Only articles dated on or before this (the whole day, month or year)
-    #[arg(long, value_name = "DATE", value_parser = parse_period)]
+    #[arg(long, value_name = "DATE", value_parser = parse::period)]
     pub until: Option<(Timestamp, Timestamp)>,
 }
 
@@ -575,30 +597,7 @@ impl CorpusArgs {
 impl TrendArgs {
     /// The library request: each argument a query, `LABEL=QUERY` naming one.
     pub fn to_request(&self) -> TrendRequest {
-        let queries = self
-            .queries
-            .iter()
-            .map(|q| match q.split_once('=') {
-                // A label is words (letters, digits, _ - . and spaces between them).
-                Some((label, query))
-                    if !label.trim().is_empty()
-                        && label.trim() == label
-                        && label
-                            .chars()
-                            .all(|c| c.is_alphanumeric() || " _-.".contains(c))
-                        && !query.is_empty() =>
-                {
-                    TrendQuery {
-                        label: label.into(),
-                        query: query.into(),
-                    }
-                }
-                _ => TrendQuery {
-                    label: q.clone(),
-                    query: q.clone(),
-                },
-            })
-            .collect();
+        let queries = self.queries.iter().map(|q| parse::trend_query(q)).collect();
         TrendRequest {
             queries,
             interval: match self.by {
@@ -636,98 +635,6 @@ impl IndexArgs {
         req.commit_articles = self.commit_every;
         req
     }
-}
-
-/// Values a facet shows unless told otherwise.
-const DEFAULT_FACET_SIZE: usize = 10;
-
-fn parse_facet(arg: &str) -> Result<FacetRequest, String> {
-    let (name, value) = match arg.split_once('=') {
-        Some((name, value)) => (name, Some(value)),
-        None => (arg, None),
-    };
-    let field = FacetField::from_name(name).ok_or_else(|| {
-        let hint = guess(name, FacetField::ALL.map(FacetField::name));
-        format!(
-            "unknown facet '{name}' (facets: {}){hint}",
-            FacetField::names()
-        )
-    })?;
-    let mut request = FacetRequest {
-        field,
-        size: DEFAULT_FACET_SIZE,
-        under: Vec::new(),
-    };
-    match value {
-        None => {}
-        // `section=/bbc`, or `section=bbc/tech` (a section path, with or without its slash;
-        // a folder named by a number needs the slash: `section=/2019`), and a size after it:
-        // `section=/bbc=5`.
-        Some(path)
-            if field == FacetField::Section
-                && (path.starts_with('/') || path.parse::<usize>().is_err()) =>
-        {
-            let (path, size) = match path.rsplit_once('=') {
-                Some((path, n)) => (path, Some(n)),
-                None => (path, None),
-            };
-            if let Some(n) = size {
-                request.size = n.parse().map_err(|_| {
-                    format!("expected a number of values after '{name}={path}=', not '{n}'")
-                })?;
-            }
-            request.under = path
-                .split('/')
-                .filter(|p| !p.is_empty())
-                .map(str::to_string)
-                .collect();
-        }
-        Some(n) => {
-            request.size = n
-                .parse()
-                .map_err(|_| format!("expected a number of values after '{name}=', not '{n}'"))?;
-        }
-    }
-    Ok(request)
-}
-
-fn parse_split(arg: &str) -> Result<FacetField, String> {
-    match FacetField::from_name(arg) {
-        Some(f) if f != FacetField::Section && !f.is_calendar() => Ok(f),
-        _ => Err(format!(
-            "cannot split by '{arg}' (fields: author, source, topic, place, person, org, language, format)"
-        )),
-    }
-}
-
-fn parse_filter(arg: &str) -> Result<Filter, String> {
-    let (name, value) = arg
-        .split_once('=')
-        .filter(|(_, v)| !v.is_empty())
-        .ok_or_else(|| format!("expected FIELD=VALUE, like topic=grain, not '{arg}'"))?;
-    let field = FacetField::from_name(name).ok_or_else(|| {
-        let hint = guess(name, FacetField::ALL.map(FacetField::name));
-        format!(
-            "unknown field '{name}' (fields: {}){hint}",
-            FacetField::names()
-        )
-    })?;
-    if field.is_calendar() && dates::period(value).is_none() {
-        return Err(format!(
-            "'{value}' is not a {} (write YYYY or YYYY-MM)",
-            field.name()
-        ));
-    }
-    Ok(Filter {
-        field,
-        value: value.to_string(),
-    })
-}
-
-fn parse_period(arg: &str) -> Result<(Timestamp, Timestamp), String> {
-    dates::period(arg).ok_or_else(|| {
-        format!("'{arg}' is not a date (write YYYY, YYYY-MM or YYYY-MM-DD, from 1678 to 2261)")
-    })
 }
 
 fn parse_positive(arg: &str) -> Result<usize, String> {
@@ -797,15 +704,18 @@ mod tests {
 
     #[test]
     fn section_facets_take_a_path_and_a_size() {
-        let f = |arg: &str| parse_facet(arg).map(|r| (r.under, r.size));
+        let f = |arg: &str| parse::facet(arg).map(|r| (r.under, r.size));
         let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(f("section=5"), Ok((vec![], 5)));
-        assert_eq!(f("section=/bbc"), Ok((path(&["bbc"]), DEFAULT_FACET_SIZE)));
+        assert_eq!(
+            f("section=/bbc"),
+            Ok((path(&["bbc"]), parse::DEFAULT_FACET_SIZE))
+        );
         assert_eq!(f("section=bbc/tech=3"), Ok((path(&["bbc", "tech"]), 3)));
         // A folder named by a number, written as a path.
         assert_eq!(
             f("section=/2019"),
-            Ok((path(&["2019"]), DEFAULT_FACET_SIZE))
+            Ok((path(&["2019"]), parse::DEFAULT_FACET_SIZE))
         );
         assert_eq!(f("section=/2019=2"), Ok((path(&["2019"]), 2)));
         assert!(f("section=/bbc=x").unwrap_err().contains("not 'x'"));

@@ -26,5 +26,6 @@ pub fn run(command: Command) -> Result<Exit> {
         Command::Watch(args) => commands::watch::run(&args),
         Command::Stats(args) => commands::stats::run(&args),
         Command::Optimize(args) => commands::optimize::run(&args),
+        Command::Serve(args) => commands::serve::run(&args),
     }
 }

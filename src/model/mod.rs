@@ -6,6 +6,7 @@ pub mod article;
 pub mod backend;
 pub mod dates;
 pub mod fields;
+pub mod parse;
 pub mod request;
 pub mod results;
 

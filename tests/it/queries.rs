@@ -170,6 +170,13 @@ fn dates_in_scope_and_in_the_query_language() {
     );
     assert_eq!(paths(&e, &req("grain date:[* TO 1987-03-02]")), ["a", "b"]);
     assert_eq!(paths(&e, &req("date:1987-03-02")), ["b", "f"]);
+    // Found by `lede serve`'s hostile queries (issue 14): tantivy panicked on a range with no
+    // bound; it is every dated article.
+    assert_eq!(
+        paths(&e, &req("date:[* TO *]")),
+        paths(&e, &req("date:[1678 TO 2261]"))
+    );
+    assert!(!paths(&e, &req("date:[* TO *]")).is_empty());
     let err = e
         .search(&req("date:[soon TO 1988]"))
         .unwrap_err()

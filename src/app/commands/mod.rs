@@ -6,6 +6,7 @@ pub mod eval;
 pub mod index;
 pub mod optimize;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod similar;
 pub mod stats;

@@ -1,4 +1,5 @@
-//! lede-bench's command line: `gen` writes a synthetic corpus, `run` measures lede on one.
+//! lede-bench's command line: `gen` writes a synthetic corpus, `run` measures lede on one,
+//! `serve` puts `lede serve` under load.
 
 use std::path::PathBuf;
 
@@ -53,6 +54,35 @@ pub enum Command {
         /// body fields), to compare lede's indexing speed with what tantivy does here
         #[arg(long)]
         baseline: bool,
+        /// Print one JSON object
+        #[arg(long)]
+        json: bool,
+    },
+    /// Load `lede serve` on loopback: N clients send searches with passages and facets until
+    /// a number of requests or a time limit; print requests/s, latency and the server's RSS.
+    /// Without CORPUS: Reuters + BBC from ../shared/corpora (skipped when absent)
+    Serve {
+        /// Corpus folders
+        #[arg(value_name = "CORPUS")]
+        corpus: Vec<PathBuf>,
+        /// Index folder (rebuilt unless --reuse)
+        #[arg(long, value_name = "DIR", default_value = "target/bench-serve-index")]
+        index: PathBuf,
+        /// Serve the index as it is (no indexing)
+        #[arg(long)]
+        reuse: bool,
+        /// Concurrent clients, each on one keep-alive connection
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+        clients: u16,
+        /// Requests in all
+        #[arg(long, default_value_t = 10_000)]
+        requests: usize,
+        /// Stop after this many seconds, whatever the count
+        #[arg(long, default_value_t = 120)]
+        seconds: u64,
+        /// Queries sampled from the corpus
+        #[arg(long, default_value_t = 60)]
+        queries: usize,
         /// Print one JSON object
         #[arg(long)]
         json: bool,

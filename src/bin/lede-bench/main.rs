@@ -5,7 +5,9 @@ mod baseline;
 mod cli;
 mod generate;
 mod run;
+mod serve;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -67,6 +69,37 @@ fn real_main() -> anyhow::Result<()> {
                 println!("{}", serde_json::to_string(&report)?);
             } else {
                 run::print(&report);
+            }
+        }
+        cli::Command::Serve {
+            corpus,
+            index,
+            reuse,
+            clients,
+            requests,
+            seconds,
+            queries,
+            json,
+        } => {
+            let corpus = if corpus.is_empty() {
+                let shared = PathBuf::from("../shared/corpora");
+                vec![shared.join("reuters21578"), shared.join("bbc")]
+            } else {
+                corpus
+            };
+            let report = serve::run(&serve::ServeOptions {
+                corpus,
+                index,
+                reuse,
+                clients: usize::from(clients),
+                requests,
+                seconds,
+                queries,
+            })?;
+            match report {
+                Some(r) if json => println!("{}", serde_json::to_string(&r)?),
+                Some(r) => serve::print(&r),
+                None => {}
             }
         }
     }

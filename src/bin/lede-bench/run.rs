@@ -38,7 +38,7 @@ pub struct Latency {
 }
 
 impl Latency {
-    fn of(mut samples: Vec<Duration>) -> Latency {
+    pub fn of(mut samples: Vec<Duration>) -> Latency {
         samples.sort();
         let at = |q: f64| {
             let i = ((samples.len() as f64 - 1.0) * q).round() as usize;
@@ -252,7 +252,7 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<Report> {
 
 /// Queries made from the corpus itself: words of articles spread through it, as one word, two
 /// words, and a two-word phrase in turn.
-fn sample_queries(roots: &[PathBuf], n: usize) -> Vec<String> {
+pub fn sample_queries(roots: &[PathBuf], n: usize) -> Vec<String> {
     let walk = corpus::walk(roots);
     let opts = ReadOptions::default();
     let files: Vec<_> = walk
@@ -288,7 +288,7 @@ fn sample_queries(roots: &[PathBuf], n: usize) -> Vec<String> {
     queries
 }
 
-fn cpu_model() -> String {
+pub fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {
