@@ -86,6 +86,12 @@ pub enum Error {
     )]
     Damaged { path: PathBuf, reason: String },
 
+    #[error(
+        "the span of dates is empty: it starts at {from} and ends before it, at {to} \
+         (--since must come before --until)"
+    )]
+    EmptySpan { from: String, to: String },
+
     #[error("index '{path}': {reason}")]
     Index { path: PathBuf, reason: String },
 

@@ -29,6 +29,13 @@ pub fn storable(ts: Timestamp) -> bool {
     YEARS.contains(&TimeZone::UTC.to_datetime(ts).year())
 }
 
+/// The first moment an index can hold (1678-01-01, UTC).
+pub fn earliest() -> Timestamp {
+    TimeZone::UTC
+        .to_timestamp(DateTime::constant(*YEARS.start(), 1, 1, 0, 0, 0, 0))
+        .unwrap_or(Timestamp::MIN)
+}
+
 /// Reads a date written by a person or a program; `None` when it is not a date we know, or
 /// one outside the years an index can hold (1678 to 2261).
 pub fn parse(text: &str) -> Option<Timestamp> {

@@ -107,9 +107,10 @@ pub struct Series {
     pub undated: u64,
     /// All matches: the buckets plus the undated.
     pub total: u64,
-    /// With `normalize`: each count divided by the articles of its bucket (0 for an empty one).
+    /// With `normalize`: each count divided by the articles of its bucket; `null` for a bucket
+    /// with no article at all, where no share exists.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ratios: Option<Vec<f64>>,
+    pub ratios: Option<Vec<Option<f64>>>,
 }
 
 /// Counts per bucket for each query.

@@ -31,13 +31,35 @@ struct Painter {
 }
 
 impl Painter {
+    /// Writes text from an article or a file name, in colour when asked: its control
+    /// characters are shown, not obeyed (see [`clean`]).
     fn paint(&self, w: &mut impl Write, style: Style, text: &str) -> io::Result<()> {
+        let text = clean(text);
         if self.color {
             write!(w, "{style}{text}{style:#}")
         } else {
             w.write_all(text.as_bytes())
         }
     }
+}
+
+/// Text with its control characters (other than line breaks and tabs) written out as `\x1b`,
+/// so that an escape sequence in a title, a body or a file name is shown on the terminal,
+/// never run by it (whatever `--color` says).
+pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.contains(bad) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\x{:02x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {

@@ -272,7 +272,7 @@ pub fn write_trend_csv(w: &mut impl Write, t: &TrendResults) -> io::Result<()> {
             row.extend(t.series.iter().map(|s| {
                 s.ratios
                     .as_ref()
-                    .map(|r| format!("{:.6}", r[i]))
+                    .and_then(|r| r[i].map(|ratio| format!("{ratio:.6}")))
                     .unwrap_or_default()
             }));
         }
@@ -309,7 +309,7 @@ pub fn write_trend_jsonl(w: &mut impl Write, t: &TrendResults) -> io::Result<()>
                 row.push(("articles", articles.into()));
             }
             if let (Some(ratios), Some(_)) = (&s.ratios, bucket) {
-                row.push(("ratio", ratios[i].into()));
+                row.push(("ratio", ratios[i].map_or(Value::Null, Value::from)));
             }
             write_json_line(w, row.into_iter().map(|(k, v)| (k, v.to_string())))?;
         }

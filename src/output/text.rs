@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::{DIM, MATCH, META, Painter, TITLE, plural, thousands};
+use super::{DIM, MATCH, META, Painter, TITLE, clean, plural, thousands};
 use crate::eval::{Run, Scores};
 use crate::index::indexer::IndexSummary;
 use crate::model::{
@@ -165,11 +165,11 @@ pub fn write_shown(w: &mut impl Write, s: &Shown, color: bool) -> io::Result<()>
             .iter()
             .filter(|&&(ms, me)| ms >= start && me <= end)
         {
-            w.write_all(&s.body.as_bytes()[at..ms])?;
+            w.write_all(clean(&s.body[at..ms]).as_bytes())?;
             mark(w, &p, &s.body[ms..me])?;
             at = me;
         }
-        w.write_all(&s.body.as_bytes()[at..end])?;
+        w.write_all(clean(&s.body[at..end]).as_bytes())?;
         writeln!(w, "\n")?;
     }
     let found = s.matches.len() + s.title_matches.len();
@@ -193,7 +193,7 @@ fn mark(w: &mut impl Write, p: &Painter, text: &str) -> io::Result<()> {
     if p.color {
         p.paint(w, MATCH, text)
     } else {
-        write!(w, "[[{text}]]")
+        write!(w, "[[{}]]", clean(text))
     }
 }
 
@@ -275,11 +275,11 @@ fn write_passage(w: &mut impl Write, p: &Painter, passage: &Passage) -> io::Resu
     let mut at = 0;
     for &(start, end) in &passage.highlights {
         let before = &text[at..start];
-        w.write_all(flat_keep_edges(before, &flat).as_bytes())?;
+        w.write_all(clean(&flat_keep_edges(before, &flat)).as_bytes())?;
         p.paint(w, MATCH, &flat(&text[start..end]))?;
         at = end;
     }
-    w.write_all(flat_keep_edges(&text[at..], &flat).as_bytes())?;
+    w.write_all(clean(&flat_keep_edges(&text[at..], &flat)).as_bytes())?;
     if passage.cut_after {
         write!(w, " …")?;
     }
@@ -509,10 +509,19 @@ pub fn write_trend_text(w: &mut impl Write, t: &TrendResults, color: bool) -> io
             if s.total == 1 { "match" } else { "matches" },
             thousands(s.undated)
         )?;
-        let max = s.counts.iter().copied().max().unwrap_or(0).max(1);
+        // Normalised, the bars are the shares (attention, not the archive's volume); else
+        // the counts.
+        let height = |i: usize| match &s.ratios {
+            Some(ratios) => ratios[i].unwrap_or(0.0),
+            None => s.counts[i] as f64,
+        };
+        let max = (0..t.buckets.len())
+            .map(height)
+            .fold(0.0, f64::max)
+            .max(f64::MIN_POSITIVE);
         for (i, bucket) in t.buckets.iter().enumerate() {
             let count = s.counts[i];
-            let len = ((count as f64 / max as f64) * BAR_WIDTH as f64).ceil() as usize;
+            let len = ((height(i) / max) * BAR_WIDTH as f64).ceil() as usize;
             write!(w, "  {bucket:<label_width$} ")?;
             p.paint(w, MATCH, &"█".repeat(len))?;
             write!(
@@ -522,12 +531,12 @@ pub fn write_trend_text(w: &mut impl Write, t: &TrendResults, color: bool) -> io
                 thousands(count)
             )?;
             if let (Some(ratios), Some(totals)) = (&s.ratios, &t.totals) {
-                write!(
-                    w,
-                    " of {} ({:.2}%)",
-                    thousands(totals[i]),
-                    ratios[i] * 100.0
-                )?;
+                match ratios[i] {
+                    Some(ratio) => {
+                        write!(w, " of {} ({:.2}%)", thousands(totals[i]), ratio * 100.0)?
+                    }
+                    None => write!(w, " of 0 (n/a)")?,
+                }
             }
             writeln!(w)?;
         }
@@ -549,14 +558,21 @@ pub fn write_batch_text(w: &mut impl Write, rows: &[BatchRow]) -> io::Result<()>
     writeln!(w, "{:<5} {:<width$} {:>9}  top", "line", "label", "total")?;
     for r in rows {
         match (&r.error, r.total) {
-            (Some(e), _) => writeln!(w, "{:<5} {:<width$} {:>9}  {e}", r.line, r.label, "error")?,
+            (Some(e), _) => writeln!(
+                w,
+                "{:<5} {:<width$} {:>9}  {}",
+                r.line,
+                clean(&r.label),
+                "error",
+                clean(e)
+            )?,
             (None, Some(total)) => writeln!(
                 w,
                 "{:<5} {:<width$} {:>9}  {}",
                 r.line,
-                r.label,
+                clean(&r.label),
                 thousands(total as u64),
-                r.top.join(", ")
+                clean(&r.top.join(", "))
             )?,
             (None, None) => {}
         }

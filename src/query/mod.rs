@@ -34,7 +34,7 @@ use ast::Node;
 use build::{Builder, parser_message};
 pub use patterns::Pattern;
 pub use reading::reading;
-pub use scope::{date_query, fold_section, scoped, stored_sections};
+pub use scope::{date_query, filter_term, fold_section, scoped, stored_sections};
 
 /// A clause of a boolean query.
 pub type Clause = (Occur, Box<dyn Query>);
@@ -131,6 +131,8 @@ fn read(text: &str) -> Result<Read, QueryError> {
     if text.trim().is_empty() {
         return Err(error("the query is empty".into(), None));
     }
+    repair::check_depth(text, ast::MAX_DEPTH)
+        .map_err(|(message, column)| error(message, Some(column)))?;
     repair::check_operators(text).map_err(|(message, column)| error(message, Some(column)))?;
     let repaired =
         repair::repair(text).map_err(|(message, column)| error(message, Some(column)))?;

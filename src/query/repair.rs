@@ -22,7 +22,12 @@ pub struct Repaired {
 /// stray brackets, `^` without a number, a lone `+` or `-`. Parentheses are operators: an
 /// unmatched one is an error, given as (message, column).
 pub fn repair(input: &str) -> Result<Repaired, (String, usize)> {
-    let chars: Vec<char> = input.chars().collect();
+    // Pasted text keeps its no-break and ideographic spaces, tabs and line breaks: all of them
+    // separate words, as a space does (one character for one, so columns stay true).
+    let chars: Vec<char> = input
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
     let mut out = String::with_capacity(input.len() + 8);
     let mut notes = Vec::new();
     let is_word = |c: char| c.is_alphanumeric();
@@ -128,9 +133,7 @@ pub fn repair(input: &str) -> Result<Repaired, (String, usize)> {
                     }
                 }
             }
-            '^' if next.is_some_and(|n| n.is_ascii_digit())
-                && prev.is_some_and(|p| !p.is_whitespace()) =>
-            {
+            '^' if prev.is_some_and(|p| !p.is_whitespace()) && boost_len(&chars[i + 1..]) > 0 => {
                 out.push(c)
             }
             '[' | '{' if out.ends_with(':') => {
@@ -144,6 +147,28 @@ pub fn repair(input: &str) -> Result<Repaired, (String, usize)> {
                         return Err(("this range is never closed with ']' or '}'".into(), i + 1));
                     }
                 }
+            }
+            '<' | '>' if !out.ends_with(':') => {
+                // `profits > forecasts`, `<b>oil</b>`: not a range (that is `field:>5`).
+                out.push(' ');
+                note_once(
+                    &mut notes,
+                    &format!("read the '{c}' at column {} as a space", i + 1),
+                );
+            }
+            '(' if chars[i + 1..]
+                .iter()
+                .find(|c| !c.is_whitespace())
+                .is_some_and(|&c| c == ')') =>
+            {
+                // `()`: a group of nothing is left out.
+                let close = (i + 1..chars.len()).find(|&j| chars[j] == ')').unwrap_or(i);
+                out.push(' ');
+                note_once(
+                    &mut notes,
+                    &format!("left out the empty '()' at column {}", i + 1),
+                );
+                i = close;
             }
             '^' | '`' | '[' | ']' | '{' | '}' => {
                 out.extend(['\\', c]);
@@ -180,6 +205,90 @@ pub fn repair(input: &str) -> Result<Repaired, (String, usize)> {
         return Err(("'(' is never closed".into(), open + 1));
     }
     Ok(Repaired { text: out, notes })
+}
+
+/// The length of a boost's number at the start of `rest` (`2`, `1.5`), or 0 when it is not
+/// one tantivy reads (`1e3`, `2x`): then the `^` is text.
+fn boost_len(rest: &[char]) -> usize {
+    let digits = |from: usize| {
+        rest[from..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    let mut n = digits(0);
+    if n > 0 && rest.get(n) == Some(&'.') && digits(n + 1) > 0 {
+        n += 1 + digits(n + 1);
+    }
+    match rest.get(n) {
+        Some(c) if c.is_alphanumeric() || matches!(c, '.' | '_') => 0,
+        _ => n,
+    }
+}
+
+/// Refuses a query nested deeper than `max` (groups in groups, `NOT NOT ...`, `--x`), which
+/// no reader of it could mean, before any parser walks it: given as (message, column).
+pub fn check_depth(input: &str, max: usize) -> Result<(), (String, usize)> {
+    let too_deep = |col: usize| {
+        Err((
+            format!(
+                "the query nests more than {max} levels deep (groups, NOT or - in a row): write it flatter"
+            ),
+            col,
+        ))
+    };
+    let (mut parens, mut unary, mut in_quotes) = (0usize, 0usize, false);
+    let mut word = String::new();
+    let mut word_start = 0;
+    let end_word = |word: &mut String, unary: &mut usize| {
+        // NOT and a word of signs alone stack up; any other word ends the run.
+        if word == "NOT" || (!word.is_empty() && word.chars().all(|c| c == '-' || c == '+')) {
+            *unary += 1;
+        } else if !word.is_empty() {
+            *unary = 0;
+        }
+        word.clear();
+    };
+    for (col, c) in input.chars().enumerate() {
+        if c == '"' {
+            in_quotes = !in_quotes;
+        }
+        if in_quotes {
+            continue;
+        }
+        match c {
+            '(' => {
+                end_word(&mut word, &mut unary);
+                parens += 1;
+            }
+            ')' => {
+                end_word(&mut word, &mut unary);
+                parens = parens.saturating_sub(1);
+            }
+            '-' | '+' if word.chars().all(|w| w == '-' || w == '+') => {
+                if word.is_empty() {
+                    word_start = col;
+                }
+                word.push(c);
+                unary += 1;
+                if parens + unary > max {
+                    return too_deep(word_start + 1);
+                }
+                continue;
+            }
+            c if c.is_whitespace() => end_word(&mut word, &mut unary),
+            c => {
+                if word.is_empty() {
+                    word_start = col;
+                }
+                word.push(c);
+            }
+        }
+        if parens + unary > max {
+            return too_deep(col + 1);
+        }
+    }
+    Ok(())
 }
 
 /// Refuses AND, OR and NOT without a word where they need one, saying which and where.

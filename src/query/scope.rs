@@ -53,9 +53,7 @@ pub fn scoped(query: Box<dyn Query>, scope: &Scope, fields: &Fields) -> Box<dyn 
             None => by_field.push((f.field, vec![&f.value])),
         }
     }
-    let mut keyword = analyzer::keyword_analyzer();
     for (field, values) in by_field {
-        let handle = fields.facet(field);
         let any: Vec<Clause> = values
             .into_iter()
             .map(|value| {
@@ -64,24 +62,7 @@ pub fn scoped(query: Box<dyn Query>, scope: &Scope, fields: &Fields) -> Box<dyn 
                     let q = date_query(fields.date, period.map(|p| p.0), period.map(|p| p.1));
                     return (Occur::Should, q);
                 }
-                let term = match field {
-                    FacetField::Section => {
-                        let path = section_path(value);
-                        Term::from_facet(
-                            handle,
-                            &Facet::from_text(&path).unwrap_or_else(|_| Facet::root()),
-                        )
-                    }
-                    FacetField::Format => Term::from_field_text(handle, &value.to_lowercase()),
-                    FacetField::Year | FacetField::Month => unreachable!("handled above"),
-                    _ => {
-                        let norm = analyzer::tokens(&mut keyword, value)
-                            .into_iter()
-                            .next()
-                            .map_or_else(String::new, |t| t.text);
-                        Term::from_field_text(handle, &norm)
-                    }
-                };
+                let term = filter_term(field, value, fields);
                 let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
                 (Occur::Should, q)
             })
@@ -104,6 +85,30 @@ pub fn scoped(query: Box<dyn Query>, scope: &Scope, fields: &Fields) -> Box<dyn 
     Box::new(BooleanQuery::new(must))
 }
 
+/// The term a filter on a metadata field looks for: a section as a facet path, a format in
+/// lower case, other values lower-cased and folded as the index keeps them. Year and month
+/// are dates, not terms, and never come here.
+pub fn filter_term(field: FacetField, value: &str, fields: &Fields) -> Term {
+    let handle = fields.facet(field);
+    match field {
+        FacetField::Section => {
+            let path = section_path(value);
+            Term::from_facet(
+                handle,
+                &Facet::from_text(&path).unwrap_or_else(|_| Facet::root()),
+            )
+        }
+        FacetField::Format => Term::from_field_text(handle, &value.to_lowercase()),
+        _ => {
+            let norm = analyzer::tokens(&mut analyzer::keyword_analyzer(), value)
+                .into_iter()
+                .next()
+                .map_or_else(String::new, |t| t.text);
+            Term::from_field_text(handle, &norm)
+        }
+    }
+}
+
 /// Articles dated in `[from, to)`; an open end is unbounded.
 pub fn date_query(
     field: Field,
@@ -112,6 +117,13 @@ pub fn date_query(
 ) -> Box<dyn Query> {
     let term = |t: jiff::Timestamp| {
         Term::from_field_date(field, DateTime::from_timestamp_secs(t.as_second()))
+    };
+    // tantivy takes a range's field from its bounds, and panics on a range open at both ends:
+    // that one starts at the earliest date an index holds (every dated article) instead.
+    let from = if from.is_none() && to.is_none() {
+        Some(dates::earliest())
+    } else {
+        from
     };
     let lower = from.map_or(Bound::Unbounded, |t| Bound::Included(term(t)));
     let upper = to.map_or(Bound::Unbounded, |t| Bound::Excluded(term(t)));

@@ -2,6 +2,7 @@
 //! of a query marked in its body and title.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
@@ -19,7 +20,7 @@ impl Engine {
     pub(super) fn find(&self, searcher: &Searcher, key: &str) -> Result<DocAddress> {
         let err = |e| Error::index(&self.dir, e);
         let fields = &self.store.fields;
-        let find = |field| -> Result<Vec<DocAddress>> {
+        let find = |field, key: &str| -> Result<Vec<DocAddress>> {
             let q = TermQuery::new(Term::from_field_text(field, key), IndexRecordOption::Basic);
             let mut top = searcher
                 .search(
@@ -37,29 +38,61 @@ impl Engine {
             top.sort_by_key(|(_, addr)| *addr);
             Ok(top.into_iter().map(|(_, addr)| addr).collect())
         };
-        if let Some(&addr) = find(fields.id)?.first() {
-            return Ok(addr);
-        }
-        match find(fields.path)?.as_slice() {
-            [] => Err(Error::NotFound(key.to_string())),
-            [addr] => Ok(*addr),
-            // A file of many articles: which one is meant?
-            many => {
-                let id = |addr: &DocAddress| -> Result<String> {
-                    let doc: TantivyDocument = searcher.doc(*addr).map_err(err)?;
-                    Ok(doc
-                        .get_first(fields.id)
-                        .and_then(|v| v.as_str())
-                        .unwrap_or_default()
-                        .to_string())
-                };
-                Err(Error::ManyArticles {
-                    path: key.to_string(),
-                    count: many.len(),
-                    examples: vec![id(&many[0])?, id(&many[1])?],
-                })
+        for key in self.keys_for(key) {
+            if let Some(&addr) = find(fields.id, &key)?.first() {
+                return Ok(addr);
+            }
+            match find(fields.path, &key)?.as_slice() {
+                [] => continue,
+                [addr] => return Ok(*addr),
+                // A file of many articles: which one is meant?
+                many => {
+                    let id = |addr: &DocAddress| -> Result<String> {
+                        let doc: TantivyDocument = searcher.doc(*addr).map_err(err)?;
+                        Ok(doc
+                            .get_first(fields.id)
+                            .and_then(|v| v.as_str())
+                            .unwrap_or_default()
+                            .to_string())
+                    };
+                    return Err(Error::ManyArticles {
+                        path: key.to_string(),
+                        count: many.len(),
+                        examples: vec![id(&many[0])?, id(&many[1])?],
+                    });
+                }
             }
         }
+        Err(Error::NotFound(key.to_string()))
+    }
+
+    /// The key as given, then (for a path written otherwise than the walk wrote it:
+    /// `./corpus/a.txt`, an absolute path, a path from another folder) the same file as the
+    /// index stores it, under one of its roots; a `#record` suffix is kept.
+    fn keys_for(&self, key: &str) -> Vec<String> {
+        let mut keys = vec![key.to_string()];
+        let (file, record) = match key.rsplit_once('#') {
+            Some((file, record)) if !Path::new(key).exists() => (file, Some(record)),
+            _ => (key, None),
+        };
+        let Ok(wanted) = Path::new(file).canonicalize() else {
+            return keys;
+        };
+        let roots = self.store.payload().map(|p| p.roots).unwrap_or_default();
+        for root in roots {
+            let Ok(canonical_root) = Path::new(&root).canonicalize() else {
+                continue;
+            };
+            if let Ok(rest) = wanted.strip_prefix(&canonical_root) {
+                let stored = Path::new(&root).join(rest).to_string_lossy().into_owned();
+                keys.push(match record {
+                    Some(record) => format!("{stored}#{record}"),
+                    None => stored,
+                });
+            }
+        }
+        keys.dedup();
+        keys
     }
 
     /// A whole article, with every match of `query` in its body (for `lede show`).

@@ -15,6 +15,7 @@ mod explain;
 mod facets;
 mod hits;
 mod lookup;
+mod notes;
 mod page;
 mod passages;
 mod prepare;
@@ -197,14 +198,24 @@ impl Engine {
         let first = self.first_pass(&searcher, parsed.query.as_ref(), req)?;
         let total = first.total;
         let facets = first.facets.clone();
+        let mut notes = parsed.notes;
         let page = match (req.sort, first.dated) {
-            (Sort::Newest | Sort::Oldest, Some(dated)) => self.page_by_date(
-                &searcher,
-                dated,
-                req.sort == Sort::Newest,
-                req.offset,
-                req.limit,
-            )?,
+            (Sort::Newest | Sort::Oldest, Some(dated)) => {
+                if !dated.is_empty() && dated.iter().all(|(d, _)| d.is_none()) {
+                    notes.push(format!(
+                        "none of the {} matching articles has a date: sorted by date, they \
+                         stand in path order",
+                        dated.len()
+                    ));
+                }
+                self.page_by_date(
+                    &searcher,
+                    dated,
+                    req.sort == Sort::Newest,
+                    req.offset,
+                    req.limit,
+                )?
+            }
             (_, _) => self.page(
                 &searcher,
                 parsed.query.as_ref(),
@@ -236,10 +247,13 @@ impl Engine {
                 )
             })
             .collect();
+        if total == 0 {
+            notes.extend(self.missing_filters(&req.scope));
+        }
         Ok(SearchResults {
             lede_json: JSON_VERSION,
             query: req.query.clone(),
-            notes: parsed.notes,
+            notes,
             mode,
             total,
             offset: req.offset,

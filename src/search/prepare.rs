@@ -5,7 +5,7 @@ use tantivy::collector::Count;
 
 use super::Engine;
 use crate::error::{Error, Result};
-use crate::model::{Combine, Scope, SearchRequest};
+use crate::model::{Combine, Scope, SearchRequest, dates};
 use crate::query;
 
 impl Engine {
@@ -18,6 +18,14 @@ impl Engine {
         scope: &Scope,
         exact: bool,
     ) -> Result<query::ParsedQuery> {
+        if let (Some(from), Some(to)) = (scope.from, scope.to)
+            && from >= to
+        {
+            return Err(Error::EmptySpan {
+                from: dates::display(from),
+                to: dates::display(to),
+            });
+        }
         let fields = &self.store.fields;
         let schema = self.store.index.schema();
         // The index's sections are read only for a query that names one.

@@ -131,7 +131,7 @@ impl Engine {
                 let ratios = totals.as_ref().map(|t| {
                     per.iter()
                         .zip(t)
-                        .map(|(&n, &all)| if all == 0 { 0.0 } else { n as f64 / all as f64 })
+                        .map(|(&n, &all)| (all > 0).then(|| n as f64 / all as f64))
                         .collect()
                 });
                 series.push(Series {

@@ -14,3 +14,5 @@ mod opensearch;
 mod queries;
 mod relevance;
 mod scripting;
+mod serve;
+mod trust;
