@@ -373,7 +373,12 @@ pub struct TrendArgs {
     #[arg(long)]
     pub normalize: bool,
 
-    /// Match articles with any of a query's words, not all of them
+    /// How words combine: auto (all of them while at least 10 articles have them all, else
+    /// any, those with more first), all, or any
+    #[arg(long = "match", value_name = "MODE", default_value = "auto")]
+    pub match_mode: MatchArg,
+
+    /// The same as --match any
     #[arg(long)]
     pub any: bool,
 
@@ -410,7 +415,12 @@ pub struct BatchArgs {
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub top: usize,
 
-    /// Match articles with any of a query's words, not all of them
+    /// How words combine: auto (all of them while at least 10 articles have them all, else
+    /// any, those with more first), all, or any
+    #[arg(long = "match", value_name = "MODE", default_value = "auto")]
+    pub match_mode: MatchArg,
+
+    /// The same as --match any
     #[arg(long)]
     pub any: bool,
 
@@ -612,7 +622,7 @@ impl TrendArgs {
             combine: if self.any {
                 Combine::Any
             } else {
-                Combine::Auto
+                self.match_mode.combine()
             },
             normalize: self.normalize,
         }

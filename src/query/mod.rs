@@ -17,6 +17,7 @@ pub mod patterns;
 mod reading;
 mod repair;
 mod scope;
+mod scored;
 
 use tantivy::Term;
 use tantivy::query::{
@@ -42,6 +43,11 @@ pub type Clause = (Occur, Box<dyn Query>);
 /// How much a match in the title counts against one in the body.
 pub const TITLE_BOOST: f32 = 2.0;
 
+/// The coordination bonus that makes tiers: more than the BM25 of all the words of any query
+/// of ordinary length (a word scores at most about 2.2 x idf in each field, some 25 in an
+/// archive of 20,000 articles), so that an article with more of the words always ranks first.
+pub const COORDINATION_TIER: f32 = 1000.0;
+
 /// Proximity bonuses for at most this many pairs of neighbouring words.
 const MAX_PROXIMITY_PAIRS: usize = 12;
 
@@ -56,8 +62,14 @@ pub struct Ranking {
     pub proximity_slop: u32,
     /// ...weighing this much (0: no bonus).
     pub proximity_weight: f32,
-    /// When any word will do: a bonus per query word an article has.
+    /// When any word will do: a bonus per distinct query word an article has;
+    /// [`COORDINATION_TIER`] makes tiers (more words always first).
     pub coordination: f32,
+    /// What the exact form of a plain word adds to its score (its BM25 in the exact field,
+    /// this many times), so that the word as typed outranks words that only share its stem.
+    pub exact_weight: f32,
+    /// What a fuzzy word's candidate terms weigh at most, against 1 for the word itself.
+    pub fuzzy_weight: f32,
     /// `Combine::Auto` requires every word while that finds at least this many articles (and
     /// enough to fill the page asked for; 0: never falls back).
     pub min_all_hits: usize,
@@ -68,7 +80,9 @@ impl Ranking {
         title_boost: TITLE_BOOST,
         proximity_slop: 4,
         proximity_weight: 0.5,
-        coordination: 0.0,
+        coordination: COORDINATION_TIER,
+        exact_weight: 0.5,
+        fuzzy_weight: 0.5,
         min_all_hits: 10,
     };
 
@@ -78,6 +92,8 @@ impl Ranking {
         proximity_slop: 0,
         proximity_weight: 0.0,
         coordination: 0.0,
+        exact_weight: 0.0,
+        fuzzy_weight: 1.0,
         min_all_hits: 0,
     };
 }
@@ -207,6 +223,9 @@ pub fn parse(
         } else {
             0.0
         },
+        exact_weight: ranking.exact_weight,
+        fuzzy_weight: ranking.fuzzy_weight,
+        depth: 0,
     };
     let node = &read.node;
     let patterns = patterns::body_patterns(node, &mut builder.analyzer, exact);

@@ -224,6 +224,13 @@ fn literal_pattern(word: &Word, analyzer: &mut TextAnalyzer, exact: bool, out: &
         }
         return;
     }
+    // A quoted phrase with a stop word is searched in the exact field (see `Builder::word`).
+    if word.quoted && word.field.is_none() && !exact {
+        let written = analyzer::tokens(&mut analyzer::exact_analyzer(false), &word.text).len();
+        if written > analyzer::tokens(analyzer, &word.text).len() {
+            return exact_pattern(word, out);
+        }
+    }
     match word.field {
         // Exact words are found among the body's words as written (lower-cased and folded).
         Some(FieldName::Exact) => return exact_pattern(word, out),

@@ -5,7 +5,7 @@ use tantivy::collector::Count;
 
 use super::Engine;
 use crate::error::{Error, Result};
-use crate::model::{Combine, Scope, SearchRequest};
+use crate::model::{Combine, Scope, SearchRequest, Sort};
 use crate::query;
 
 impl Engine {
@@ -46,7 +46,7 @@ impl Engine {
         scope: &Scope,
         exact: bool,
     ) -> Result<(query::ParsedQuery, Combine)> {
-        self.parse_for(text, combine, scope, exact, 0)
+        self.parse_for(text, combine, scope, exact, 0, false)
     }
 
     /// The query of a search request, read for its page of hits.
@@ -55,11 +55,13 @@ impl Engine {
         req: &SearchRequest,
     ) -> Result<(query::ParsedQuery, Combine)> {
         let wanted = req.offset + req.limit;
-        self.parse_for(&req.query, req.combine, &req.scope, req.exact, wanted)
+        let ranked = req.sort == Sort::Relevance;
+        self.parse_for(&req.query, req.combine, &req.scope, req.exact, wanted, ranked)
     }
 
     /// Like [`Engine::parse_auto`], for a page that shows `wanted` hits: every word is required
-    /// only while the articles that have them all fill it.
+    /// only while the articles that have them all fill it. `ranked`: the hits are shown by
+    /// score (not by date), so the note may say that those with more of the words come first.
     pub(super) fn parse_for(
         &self,
         text: &str,
@@ -67,6 +69,7 @@ impl Engine {
         scope: &Scope,
         exact: bool,
         wanted: usize,
+        ranked: bool,
     ) -> Result<(query::ParsedQuery, Combine)> {
         let parsed = self.parse(text, combine, scope, exact)?;
         if combine != Combine::Auto
@@ -90,15 +93,33 @@ impl Engine {
             return Ok((parsed, Combine::All));
         }
         let mut any = self.parse(text, Combine::Any, scope, exact)?;
-        any.notes.push(format!(
-            "{} of the {} words: showing articles with any of them, those with more first",
-            match all {
-                0 => "no article has all".to_string(),
-                1 => "only 1 article has all".to_string(),
-                n => format!("only {n} articles have all"),
-            },
-            parsed.implicit_clauses
+        any.notes.push(fallback_note(
+            all,
+            parsed.implicit_clauses,
+            ranked && self.ranking.coordination >= query::COORDINATION_TIER,
         ));
         Ok((any, Combine::Any))
     }
+}
+
+/// The note of the fall-back to any word: how many articles have all `words` (true under any
+/// sort), and, when the hits are ranked with coordination tiers, that those come first.
+pub(super) fn fallback_note(all: usize, words: usize, tiers: bool) -> String {
+    let every = if words == 2 {
+        "both words".to_string()
+    } else {
+        format!("all {words} words")
+    };
+    let have = match all {
+        0 => format!("no article has {every}"),
+        1 => format!("only 1 article has {every}"),
+        n => format!("only {n} articles have {every}"),
+    };
+    let order = match (tiers, all) {
+        (false, _) => String::new(),
+        (true, 0) => ", more of the words ranking higher".to_string(),
+        (true, 1) => ", more of the words ranking higher (that one first)".to_string(),
+        (true, n) => format!(", more of the words ranking higher (those {n} first)"),
+    };
+    format!("{have}: showing articles with any of them{order}")
 }
