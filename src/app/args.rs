@@ -393,6 +393,13 @@ pub struct TrendArgs {
     pub csv: bool,
 }
 
+/// Where the words of known-item queries come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KnownFrom {
+    Body,
+    Title,
+}
+
 /// A bucket size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum IntervalArg {
@@ -467,6 +474,17 @@ pub struct EvalArgs {
     /// Show the scores of every query
     #[arg(long, short)]
     pub verbose: bool,
+
+    /// DIR is a corpus: measure on known items made from it (about 200 queries, each 3-5 of
+    /// an article's rarer words, from its body or its title; see docs/ranking.md)
+    #[arg(long, value_name = "FROM")]
+    pub known_items: Option<KnownFrom>,
+
+    /// Also measure lede with some settings changed, on both halves: name=value pairs
+    /// separated by commas (title, slop, proximity, coordination, tiers, exact, fuzzy,
+    /// min-all, match, stems, stop-words); may be repeated
+    #[arg(long = "try", value_name = "SETTINGS")]
+    pub tries: Vec<String>,
 
     /// Print one JSON object
     #[arg(long)]

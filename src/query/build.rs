@@ -13,10 +13,10 @@ use tantivy::query_grammar::{UserInputAst, UserInputBound, UserInputLeaf};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
-use super::Clause;
 use super::ast::{FieldName, Node, Word, op_name};
-use super::scored::{Named, RankedFuzzy};
 use super::scope::{date_query, stored_sections};
+use super::scored::{Named, RankedFuzzy};
+use super::{COORDINATION_TIER, Clause};
 use crate::index::analyzer;
 use crate::index::schema::Fields;
 use crate::model::{FacetField, QUERY_FIELDS, dates};
@@ -26,6 +26,10 @@ const MAX_FUZZY_DISTANCE: u32 = 2;
 
 /// The widest window `a w/N b` accepts.
 const MAX_PROXIMITY: u32 = 50;
+
+/// In a query of keywords, what each word found as typed adds: more than BM25 gives a word in
+/// all its fields, less than a coordination tier (so more words still rank first).
+pub const EXACT_FORM_TIER: f32 = 100.0;
 
 /// The most ways of placing the gaps of a sloppy phrase that are searched one by one, in order.
 const MAX_ORDERED_PLACINGS: usize = 256;
@@ -49,8 +53,12 @@ pub struct Builder {
     /// Any-word queries: a constant bonus per distinct top-level clause an article matches
     /// (large enough to make tiers: more of the words always ranks above fewer).
     pub coordination: f32,
-    /// What the exact form of a plain word adds, against 1 for its stem (0: nothing).
+    /// Any-word queries of up to this many distinct words get tiers ([`COORDINATION_TIER`]).
+    pub tier_words: usize,
+    /// What the exact form of a plain word adds, against 1 for its stem (0: nothing)...
     pub exact_weight: f32,
+    /// ...or, in a query of keywords (up to `tier_words`), a tier: [`EXACT_FORM_TIER`].
+    pub exact_tier: bool,
     /// What a fuzzy word's candidates other than the word itself weigh at most.
     pub fuzzy_weight: f32,
     /// How deep in the tree the group being built stands (coordination is for the top only).
@@ -85,7 +93,7 @@ impl Builder {
                     }
                 }
                 self.depth -= 1;
-                if self.coordination > 0.0 && self.depth == 0 && subs.len() > 1 {
+                if self.depth == 0 && subs.len() > 1 {
                     subs.extend(self.coordination_tiers(&subs));
                 }
                 match subs.len() {
@@ -130,12 +138,19 @@ impl Builder {
             .filter(|q| seen.insert(format!("{q:?}")))
             .collect();
         let n = optional.len();
+        let bonus = if n <= self.tier_words {
+            COORDINATION_TIER
+        } else {
+            self.coordination
+        };
+        if bonus <= 0.0 {
+            return Vec::new();
+        }
         optional
             .into_iter()
             .enumerate()
             .map(|(i, q)| {
-                let tier: Box<dyn Query> =
-                    Box::new(ConstScoreQuery::new(q.box_clone(), self.coordination));
+                let tier: Box<dyn Query> = Box::new(ConstScoreQuery::new(q.box_clone(), bonus));
                 let label = format!("coordination: word {} of {n} present", i + 1);
                 (Occur::Should, Named::boxed(label, tier))
             })
@@ -155,10 +170,12 @@ impl Builder {
             return query;
         };
         let term = Term::from_field_text(self.fields.exact, &token.text);
-        let bonus: Box<dyn Query> = Box::new(BoostQuery::new(
-            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-            self.exact_weight,
-        ));
+        let typed = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+        let bonus: Box<dyn Query> = if self.exact_tier {
+            Box::new(ConstScoreQuery::new(typed, EXACT_FORM_TIER))
+        } else {
+            Box::new(BoostQuery::new(typed, self.exact_weight))
+        };
         Box::new(BooleanQuery::new(vec![
             (Occur::Must, query),
             (Occur::Should, Named::boxed("exact form", bonus)),
@@ -407,16 +424,12 @@ impl Builder {
         let [token] = tokens.as_slice() else {
             return Err(format!("'{}': fuzzy matching takes one word", word.text));
         };
-        let distance = distance as u8;
-        let weight = self.fuzzy_weight;
-        self.per_field(word, |field| {
-            Ok(Box::new(RankedFuzzy {
-                field,
-                text: token.text.clone(),
-                distance,
-                weight,
-            }) as Box<dyn Query>)
-        })
+        Ok(Box::new(RankedFuzzy {
+            fields: self.text_fields(word),
+            text: token.text.clone(),
+            distance: distance as u8,
+            weight: self.fuzzy_weight,
+        }))
     }
 
     /// `a w/N b` (either order) or `a pre/N b` (a first): the words within N words.

@@ -8,14 +8,25 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, EnableScoring, Explanation, FuzzyTermQuery, Occur, Query, Scorer,
-    TermQuery, Weight,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Explanation, FuzzyTermQuery, Occur,
+    Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, Score, SegmentReader, Term};
 
 /// The most candidate terms a fuzzy word is expanded to (Lucene's `maxExpansions` is 50).
 pub const MAX_FUZZY_EXPANSIONS: usize = 50;
+
+/// A fuzzy candidate is dropped when the word typed is in the index and the candidate is in
+/// more than this many times as many articles...
+const MAX_DF_RATIO: u64 = 20;
+
+/// ...and in more than this many.
+const MIN_DF_CAP: u64 = 20;
+
+/// What each edit fewer adds to a fuzzy match: more than BM25 gives one term, so that the word
+/// as typed ranks above its neighbours, which rank above farther ones.
+const FUZZY_STEP: f32 = 100.0;
 
 /// A query whose part of the score `--explain` shows under `label`.
 #[derive(Debug)]
@@ -81,12 +92,13 @@ impl Weight for NamedWeight {
     }
 }
 
-/// `word~N` in one field: the terms of the index within N edits, the nearest first and among
-/// equally near ones the rarest, each a BM25 term query weighted by `weight` times its
-/// closeness (1 for the word itself, less for each edit).
+/// `word~N` in some fields (with their boosts): the terms of the index within N edits, the
+/// nearest first and among equally near ones the rarest, each a BM25 term query weighted by
+/// `weight` times its closeness (1 for the word itself), and a step per edit fewer, so that
+/// the word itself ranks above its neighbours, which rank above farther ones.
 #[derive(Debug, Clone)]
 pub struct RankedFuzzy {
-    pub field: Field,
+    pub fields: Vec<(Field, f32)>,
     pub text: String,
     pub distance: u8,
     /// What a candidate other than the word itself weighs at most (the word itself weighs 1).
@@ -94,20 +106,23 @@ pub struct RankedFuzzy {
 }
 
 impl RankedFuzzy {
-    /// The candidate terms and their weights, read from the searcher's term dictionaries.
-    fn expand(&self, searcher: &tantivy::Searcher) -> tantivy::Result<Vec<(Term, f32)>> {
+    /// The candidate terms of one field: (edits, document frequency, term).
+    fn candidates(
+        &self,
+        searcher: &tantivy::Searcher,
+        field: Field,
+    ) -> tantivy::Result<Vec<(usize, u64, String)>> {
         let target: Vec<char> = self.text.chars().collect();
         let max = self.distance as usize;
         let mut found: BTreeSet<(usize, String)> = BTreeSet::new();
         for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(self.field)?;
+            let inverted = segment.inverted_index(field)?;
             let mut stream = inverted.terms().stream()?;
             while stream.advance() {
                 let Ok(term) = std::str::from_utf8(stream.key()) else {
                     continue;
                 };
-                let len = term.chars().count();
-                if len.abs_diff(target.len()) > max {
+                if term.chars().count().abs_diff(target.len()) > max {
                     continue;
                 }
                 let d = strsim::damerau_levenshtein(&self.text, term);
@@ -116,50 +131,86 @@ impl RankedFuzzy {
                 }
             }
         }
-        let mut candidates: Vec<(usize, u64, String)> = Vec::with_capacity(found.len());
+        let mut out = Vec::with_capacity(found.len());
         for (d, text) in found {
-            let df = searcher.doc_freq(&Term::from_field_text(self.field, &text))?;
-            candidates.push((d, df, text));
+            let df = searcher.doc_freq(&Term::from_field_text(field, &text))?;
+            out.push((d, df, text));
         }
-        // The nearest first; among equally near ones the rarest, as a name is rarer than the
-        // common words one or two letters from it ("yamani~2": yamani, not "many").
-        candidates.sort();
-        candidates.truncate(MAX_FUZZY_EXPANSIONS);
-        let len = target.len().max(1) as f32;
-        Ok(candidates
-            .into_iter()
-            .map(|(d, _, text)| {
-                let weight = if d == 0 {
-                    1.0
-                } else {
-                    self.weight * (1.0 - d as f32 / (len + 1.0)).max(0.1)
-                };
-                (Term::from_field_text(self.field, &text), weight)
-            })
-            .collect())
+        Ok(out)
     }
 }
 
 impl Query for RankedFuzzy {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         let Some(searcher) = enable_scoring.searcher() else {
-            let term = Term::from_field_text(self.field, &self.text);
-            return FuzzyTermQuery::new(term, self.distance, true).weight(enable_scoring);
+            let any: Vec<(Occur, Box<dyn Query>)> = self
+                .fields
+                .iter()
+                .map(|(field, _)| {
+                    let term = Term::from_field_text(*field, &self.text);
+                    let q: Box<dyn Query> =
+                        Box::new(FuzzyTermQuery::new(term, self.distance, true));
+                    (Occur::Should, q)
+                })
+                .collect();
+            return BooleanQuery::new(any).weight(enable_scoring);
         };
-        let any: Vec<(Occur, Box<dyn Query>)> = self
-            .expand(searcher)?
-            .into_iter()
-            .map(|(term, weight)| {
+        let mut per_field = Vec::new();
+        let mut own = 0;
+        for (field, boost) in &self.fields {
+            let c = self.candidates(searcher, *field)?;
+            own = own.max(c.iter().find(|x| x.0 == 0).map_or(0, |x| x.1));
+            per_field.push((*field, *boost, c));
+        }
+        // When the word typed is in the index, a candidate far more common than it is another
+        // word, not its misspelling ("yamani~2": "many" is not a Yamani).
+        let cap = (own > 0).then(|| own.saturating_mul(MAX_DF_RATIO).max(MIN_DF_CAP));
+        let len = self.text.chars().count().max(1) as f32;
+        let mut by_distance: Vec<Vec<(Occur, Box<dyn Query>)>> =
+            (0..=self.distance as usize).map(|_| Vec::new()).collect();
+        let mut scored: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (field, boost, mut candidates) in per_field {
+            if let Some(cap) = cap {
+                candidates.retain(|(d, df, _)| *d == 0 || *df <= cap);
+            }
+            // The nearest first; among equally near ones the rarest.
+            candidates.sort();
+            candidates.truncate(MAX_FUZZY_EXPANSIONS);
+            for (d, _, text) in candidates {
+                let closeness = if d == 0 {
+                    1.0
+                } else {
+                    self.weight * (1.0 - d as f32 / (len + 1.0)).max(0.1)
+                };
+                let term = Term::from_field_text(field, &text);
                 let q: Box<dyn Query> =
                     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                by_distance[d].push((Occur::Should, q.box_clone()));
+                let weight = closeness * boost;
                 let q: Box<dyn Query> = if weight == 1.0 {
                     q
                 } else {
                     Box::new(BoostQuery::new(q, weight))
                 };
-                (Occur::Should, q)
-            })
-            .collect();
+                scored.push((Occur::Should, q));
+            }
+        }
+        let farthest = by_distance.iter().rposition(|v| !v.is_empty()).unwrap_or(0);
+        let mut any: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, Box::new(BooleanQuery::new(scored)))];
+        for (d, at) in by_distance.into_iter().enumerate().take(farthest) {
+            if at.is_empty() {
+                continue;
+            }
+            let step = (farthest - d) as f32 * FUZZY_STEP;
+            let tier: Box<dyn Query> =
+                Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(at)), step));
+            let label = format!(
+                "fuzzy: {d} edit(s), {} fewer than the farthest",
+                farthest - d
+            );
+            any.push((Occur::Should, Named::boxed(label, tier)));
+        }
         BooleanQuery::new(any).weight(enable_scoring)
     }
 }

@@ -56,7 +56,14 @@ impl Engine {
     ) -> Result<(query::ParsedQuery, Combine)> {
         let wanted = req.offset + req.limit;
         let ranked = req.sort == Sort::Relevance;
-        self.parse_for(&req.query, req.combine, &req.scope, req.exact, wanted, ranked)
+        self.parse_for(
+            &req.query,
+            req.combine,
+            &req.scope,
+            req.exact,
+            wanted,
+            ranked,
+        )
     }
 
     /// Like [`Engine::parse_auto`], for a page that shows `wanted` hits: every word is required
@@ -96,14 +103,93 @@ impl Engine {
         any.notes.push(fallback_note(
             all,
             parsed.implicit_clauses,
-            ranked && self.ranking.coordination >= query::COORDINATION_TIER,
+            ranked && parsed.implicit_clauses <= self.ranking.tier_words,
         ));
+        if parsed.implicit_clauses > self.ranking.tier_words && self.ranking.feedback_terms > 0 {
+            any = self.with_feedback(any)?;
+        }
         Ok((any, Combine::Any))
+    }
+
+    /// Pseudo-relevance feedback, for a long query that fell back to any word: the words that
+    /// weigh most in its best articles (frequency in the article, times the article's share of
+    /// the best score, times the word's idf) are added as optional words, so that articles
+    /// about the same thing rise; they match nothing the query did not.
+    fn with_feedback(&self, mut parsed: query::ParsedQuery) -> Result<query::ParsedQuery> {
+        use std::collections::HashMap;
+        use tantivy::collector::TopDocs;
+        use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+        use tantivy::schema::IndexRecordOption;
+        use tantivy::{TantivyDocument, Term};
+        let err = |e| Error::index(&self.dir, e);
+        let searcher = self.reader.searcher();
+        let fields = &self.store.fields;
+        let r = &self.ranking;
+        let top = searcher
+            .search(
+                parsed.query.as_ref(),
+                &TopDocs::with_limit(r.feedback_docs).order_by_score(),
+            )
+            .map_err(err)?;
+        let Some(best) = top.first().map(|t| t.0).filter(|s| *s > 0.0) else {
+            return Ok(parsed);
+        };
+        let own: Vec<&String> = parsed.patterns.iter().flat_map(|p| p.terms()).collect();
+        let mut analyzer = self.analysis.index();
+        let mut weight: HashMap<String, f32> = HashMap::new();
+        for (score, addr) in &top {
+            let doc: TantivyDocument = searcher.doc(*addr).map_err(err)?;
+            let a = fields.article(&doc);
+            let tokens = crate::index::analyzer::tokens(&mut analyzer, &a.body);
+            let len = tokens.len().max(1) as f32;
+            for t in tokens {
+                if t.text.chars().count() > 2 && !t.text.chars().all(|c| c.is_ascii_digit()) {
+                    *weight.entry(t.text).or_default() += score / best / len;
+                }
+            }
+        }
+        let n = searcher.num_docs();
+        let mut ranked: Vec<(f32, String)> = weight
+            .into_iter()
+            .filter(|(t, _)| !own.contains(&t))
+            .map(|(t, w)| {
+                let df = searcher
+                    .doc_freq(&Term::from_field_text(fields.body, &t))
+                    .unwrap_or(0);
+                (w * super::hits::idf(df, n), t)
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        ranked.truncate(r.feedback_terms);
+        let Some(heaviest) = ranked.first().map(|x| x.0).filter(|w| *w > 0.0) else {
+            return Ok(parsed);
+        };
+        let added: Vec<(Occur, Box<dyn Query>)> = ranked
+            .into_iter()
+            .map(|(w, t)| {
+                let term = TermQuery::new(
+                    Term::from_field_text(fields.body, &t),
+                    IndexRecordOption::WithFreqs,
+                );
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                    Box::new(term),
+                    r.feedback_weight * w / heaviest,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        let feedback = query::named("feedback", Box::new(BooleanQuery::new(added)));
+        let query = std::mem::replace(&mut parsed.query, Box::new(tantivy::query::EmptyQuery));
+        parsed.query = Box::new(BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (Occur::Should, feedback),
+        ]));
+        Ok(parsed)
     }
 }
 
 /// The note of the fall-back to any word: how many articles have all `words` (true under any
-/// sort), and, when the hits are ranked with coordination tiers, that those come first.
+/// sort), and, when the hits are ranked in coordination tiers, that those come first.
 pub(super) fn fallback_note(all: usize, words: usize, tiers: bool) -> String {
     let every = if words == 2 {
         "both words".to_string()

@@ -12,5 +12,6 @@ mod library;
 mod messy;
 mod opensearch;
 mod queries;
+mod ranking;
 mod relevance;
 mod scripting;
