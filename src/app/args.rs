@@ -866,6 +866,35 @@ mod tests {
     }
 
     #[test]
+    fn trend_and_batch_take_match_as_search_does() {
+        for (flags, want) in [
+            (&["--match", "all"][..], Combine::All),
+            (&["--match", "any"][..], Combine::Any),
+            (&["--match", "auto"][..], Combine::Auto),
+            (&["--any"][..], Combine::Any),
+            (&[][..], Combine::Auto),
+        ] {
+            let mut argv = vec!["lede", "trend", "grain"];
+            argv.extend(flags);
+            let Command::Trend(args) = Cli::try_parse_from(&argv).unwrap().command else {
+                panic!("not trend")
+            };
+            assert_eq!(args.to_request().combine, want, "{flags:?}");
+            let mut argv = vec!["lede", "batch", "queries.txt"];
+            argv.extend(flags);
+            let Command::Batch(args) = Cli::try_parse_from(&argv).unwrap().command else {
+                panic!("not batch")
+            };
+            let combine = if args.any {
+                Combine::Any
+            } else {
+                args.match_mode.combine()
+            };
+            assert_eq!(combine, want, "{flags:?}");
+        }
+    }
+
+    #[test]
     fn index_defaults_to_corpus_and_index() {
         let cli = Cli::try_parse_from(["lede", "index"]).unwrap();
         let Command::Index(args) = cli.command else {
