@@ -29,6 +29,9 @@ pub struct Collection {
     pub docs: Vec<(String, String)>,
     /// Titles of documents that have one, by id.
     pub titles: HashMap<String, String>,
+    /// Index each document as `lede index` reads a `.txt` file of it (the first line its
+    /// title), to measure what a user who writes the documents one per file gets.
+    pub as_files: bool,
     /// (query id, text)
     pub queries: Vec<(String, String)>,
     /// Query id -> the ids of its relevant documents.
@@ -374,13 +377,21 @@ impl<'c> Evaluator<'c> {
         let err = |e| Error::index("(memory)", e);
         let mut writer: tantivy::IndexWriter = store.index.writer(50_000_000).map_err(err)?;
         for (id, text) in &self.collection.docs {
-            let article = Article {
-                id: id.clone(),
-                path: id.clone(),
-                title: self.collection.titles.get(id).cloned().unwrap_or_default(),
-                body: text.clone(),
-                format: "txt",
-                ..Article::default()
+            let article = if self.collection.as_files {
+                Article {
+                    id: id.clone(),
+                    path: id.clone(),
+                    ..crate::corpus::txt::parse(text).0
+                }
+            } else {
+                Article {
+                    id: id.clone(),
+                    path: id.clone(),
+                    title: self.collection.titles.get(id).cloned().unwrap_or_default(),
+                    body: text.clone(),
+                    format: "txt",
+                    ..Article::default()
+                }
             };
             writer
                 .add_document(store.fields.document(&article, Default::default()))

@@ -480,6 +480,11 @@ pub struct EvalArgs {
     #[arg(long, value_name = "FROM")]
     pub known_items: Option<KnownFrom>,
 
+    /// Index each document as `lede index` reads it from a .txt file of its own (the first
+    /// line is the title), as a user who writes the documents one per file would
+    #[arg(long)]
+    pub as_files: bool,
+
     /// Also measure lede with some settings changed, on both halves: name=value pairs
     /// separated by commas (title, slop, proximity, coordination, tiers, exact, fuzzy,
     /// min-all, match, stems, stop-words); may be repeated

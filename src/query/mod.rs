@@ -101,8 +101,8 @@ impl Ranking {
         exact_weight: 0.5,
         exact_tier: true,
         fuzzy_weight: 0.5,
-        feedback_docs: 10,
-        feedback_terms: 0,
+        feedback_docs: 5,
+        feedback_terms: 10,
         feedback_weight: 0.5,
         min_all_hits: 10,
     };

@@ -27,6 +27,8 @@ pub fn run(args: &EvalArgs) -> Result<Exit> {
             eval::known::collection(&format!("{name} known items"), &articles, source)
         }
     };
+    let mut collection = collection;
+    collection.as_files = args.as_files;
     let mut evaluator = Evaluator::new(&collection);
     let mut runs = Vec::new();
     for variant in [Variant::LEDE, Variant::TANTIVY] {
