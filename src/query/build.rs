@@ -15,7 +15,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use super::ast::{FieldName, Node, Word, op_name};
 use super::scope::{date_query, stored_sections};
-use super::scored::{Named, RankedFuzzy};
+use super::scored::{Named, RankedFuzzy, guarded};
 use super::{COORDINATION_TIER, Clause};
 use crate::index::analyzer;
 use crate::index::schema::Fields;
@@ -109,6 +109,11 @@ impl Builder {
                             subs.into_iter().map(|(_, q)| (Occur::Should, q)).collect();
                         Ok(Some((Occur::MustNot, Box::new(BooleanQuery::new(any)))))
                     }
+                    // A nested group is explained only where it matches (see `guarded`).
+                    _ if self.depth > 0 => Ok(Some((
+                        Occur::Should,
+                        guarded(Box::new(BooleanQuery::new(subs))),
+                    ))),
                     _ => Ok(Some((Occur::Should, Box::new(BooleanQuery::new(subs))))),
                 }
             }
@@ -176,10 +181,10 @@ impl Builder {
         } else {
             Box::new(BoostQuery::new(typed, self.exact_weight))
         };
-        Box::new(BooleanQuery::new(vec![
+        guarded(Box::new(BooleanQuery::new(vec![
             (Occur::Must, query),
             (Occur::Should, Named::boxed("exact form", bonus)),
-        ]))
+        ])))
     }
 
     /// A quoted phrase with a slop: its words in the order written with at most `slop` other
@@ -230,7 +235,7 @@ impl Builder {
                     .collect();
                 any.push((Occur::Should, Box::new(PhraseQuery::new_with_offset(terms))));
             }
-            Ok(Box::new(BooleanQuery::new(any)))
+            Ok(guarded(Box::new(BooleanQuery::new(any))))
         };
         Ok(Some(self.per_field(word, make)?))
     }
@@ -370,7 +375,7 @@ impl Builder {
             };
             any.push((Occur::Should, q));
         }
-        Ok(Box::new(BooleanQuery::new(any)))
+        Ok(guarded(Box::new(BooleanQuery::new(any))))
     }
 
     /// `satell*`: every word that starts with the prefix (lower-cased and folded, not
@@ -473,7 +478,7 @@ impl Builder {
                     any.push((Occur::Should, Box::new(phrase)));
                 }
             }
-            Ok(Box::new(BooleanQuery::new(any)) as Box<dyn Query>)
+            Ok(guarded(Box::new(BooleanQuery::new(any))))
         })
     }
 

@@ -81,7 +81,10 @@ impl Weight for NamedWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let inner = self.inner.explain(reader, doc)?;
+        let inner = guarded_explain(self.inner.as_ref(), reader, doc)?;
+        if self.label.is_empty() {
+            return Ok(inner);
+        }
         let mut e = Explanation::new_with_string(self.label.clone(), inner.value());
         e.add_detail(inner);
         Ok(e)
@@ -90,6 +93,29 @@ impl Weight for NamedWeight {
     fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
         self.inner.count(reader)
     }
+}
+
+/// The explanation of `weight` for `doc`, or an error when it does not match: tantivy's
+/// boolean weights seek without looking first, which a debug build refuses (`doc <= target`)
+/// when the clause's first match lies past `doc`.
+fn guarded_explain(
+    weight: &dyn Weight,
+    reader: &SegmentReader,
+    doc: DocId,
+) -> tantivy::Result<Explanation> {
+    let mut scorer = weight.scorer(reader, 1.0)?;
+    if scorer.doc() > doc || scorer.seek(doc) != doc {
+        return Err(tantivy::TantivyError::InvalidArgument(format!(
+            "Document #({doc}) does not match"
+        )));
+    }
+    weight.explain(reader, doc)
+}
+
+/// A query explained only for the documents it matches (see [`guarded_explain`]), without a
+/// label of its own.
+pub fn guarded(query: Box<dyn Query>) -> Box<dyn Query> {
+    Named::boxed("", query)
 }
 
 /// `word~N` in some fields (with their boosts): the terms of the index within N edits, the
@@ -211,7 +237,7 @@ impl Query for RankedFuzzy {
             );
             any.push((Occur::Should, Named::boxed(label, tier)));
         }
-        BooleanQuery::new(any).weight(enable_scoring)
+        guarded(Box::new(BooleanQuery::new(any))).weight(enable_scoring)
     }
 }
 
