@@ -274,7 +274,7 @@ pub struct SearchArgs {
     pub passages: usize,
 
     /// How words combine: auto (all of them while at least 10 articles have them all, else
-    /// any, those with more first), all, or any
+    /// any, more of the words ranking higher), all, or any
     #[arg(long = "match", value_name = "MODE", default_value = "auto")]
     pub match_mode: MatchArg,
 
@@ -374,7 +374,7 @@ pub struct TrendArgs {
     pub normalize: bool,
 
     /// How words combine: auto (all of them while at least 10 articles have them all, else
-    /// any, those with more first), all, or any
+    /// any, more of the words ranking higher), all, or any
     #[arg(long = "match", value_name = "MODE", default_value = "auto")]
     pub match_mode: MatchArg,
 
@@ -423,7 +423,7 @@ pub struct BatchArgs {
     pub top: usize,
 
     /// How words combine: auto (all of them while at least 10 articles have them all, else
-    /// any, those with more first), all, or any
+    /// any, more of the words ranking higher), all, or any
     #[arg(long = "match", value_name = "MODE", default_value = "auto")]
     pub match_mode: MatchArg,
 
