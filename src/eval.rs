@@ -6,6 +6,8 @@
 //! `variants` compares analysis and ranking choices: it chooses on one half of the queries
 //! and reports on the other, so that the choice is not fitted to the figures it reports.
 
+pub mod known;
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -25,6 +27,11 @@ pub struct Collection {
     pub name: String,
     /// (id, text)
     pub docs: Vec<(String, String)>,
+    /// Titles of documents that have one, by id.
+    pub titles: HashMap<String, String>,
+    /// Index each document as `lede index` reads a `.txt` file of it (the first line its
+    /// title), to measure what a user who writes the documents one per file gets.
+    pub as_files: bool,
     /// (query id, text)
     pub queries: Vec<(String, String)>,
     /// Query id -> the ids of its relevant documents.
@@ -200,6 +207,9 @@ pub struct Scores {
     pub p10: f64,
     pub recall100: f64,
     pub mrr: f64,
+    /// Whether a relevant document is among the first 10 (1 or 0; on average, the share of
+    /// queries where one is).
+    pub success10: f64,
 }
 
 impl Scores {
@@ -237,6 +247,11 @@ impl Scores {
             p10: ranked.iter().take(10).filter(|d| is_rel(d)).count() as f64 / 10.0,
             recall100: ranked.iter().take(100).filter(|d| is_rel(d)).count() as f64 / n,
             mrr: first.map_or(0.0, |r| 1.0 / r as f64),
+            success10: if first.is_some_and(|r| r <= 10) {
+                1.0
+            } else {
+                0.0
+            },
         }
     }
 
@@ -250,6 +265,7 @@ impl Scores {
             p10: sum(|s| s.p10),
             recall100: sum(|s| s.recall100),
             mrr: sum(|s| s.mrr),
+            success10: sum(|s| s.success10),
         }
     }
 }
@@ -304,8 +320,26 @@ impl Variant {
                 r.proximity_weight, r.proximity_slop
             ));
         }
+        if r.tier_words > 0 {
+            parts.push(format!("tiers to {} words", r.tier_words));
+        }
         if r.coordination > 0.0 {
             parts.push(format!("coordination {}", r.coordination));
+        }
+        if r.feedback_terms > 0 {
+            parts.push(format!(
+                "feedback {} terms x{} from {}",
+                r.feedback_terms, r.feedback_weight, r.feedback_docs
+            ));
+        }
+        if r.exact_weight > 0.0 {
+            parts.push(format!("exact form {}", r.exact_weight));
+        }
+        if r.exact_tier && r.exact_weight > 0.0 {
+            parts.push("exact tiers".to_string());
+        }
+        if r.title_boost != crate::query::TITLE_BOOST {
+            parts.push(format!("title x{}", r.title_boost));
         }
         parts.join(", ")
     }
@@ -343,12 +377,21 @@ impl<'c> Evaluator<'c> {
         let err = |e| Error::index("(memory)", e);
         let mut writer: tantivy::IndexWriter = store.index.writer(50_000_000).map_err(err)?;
         for (id, text) in &self.collection.docs {
-            let article = Article {
-                id: id.clone(),
-                path: id.clone(),
-                body: text.clone(),
-                format: "txt",
-                ..Article::default()
+            let article = if self.collection.as_files {
+                Article {
+                    id: id.clone(),
+                    path: id.clone(),
+                    ..crate::corpus::txt::parse(text).0
+                }
+            } else {
+                Article {
+                    id: id.clone(),
+                    path: id.clone(),
+                    title: self.collection.titles.get(id).cloned().unwrap_or_default(),
+                    body: text.clone(),
+                    format: "txt",
+                    ..Article::default()
+                }
             };
             writer
                 .add_document(store.fields.document(&article, Default::default()))
@@ -415,6 +458,55 @@ pub fn plain_text(text: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// lede's variant with some settings changed (`lede eval --try`): `name=value` pairs separated
+/// by commas, over `title`, `slop`, `proximity`, `coordination`, `tiers`, `exact`, `fuzzy`,
+/// `min-all`, `match` (auto, all, any), `stems` and `stop-words` (on, off).
+pub fn variant_from(settings: &str) -> std::result::Result<Variant, String> {
+    let mut v = Variant::LEDE;
+    for pair in settings.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (name, value) = pair
+            .split_once('=')
+            .ok_or_else(|| format!("'{pair}': write name=value"))?;
+        let num = || {
+            value
+                .parse::<f32>()
+                .map_err(|_| format!("'{pair}': {value} is not a number"))
+        };
+        let on = || match value {
+            "on" | "yes" | "true" => Ok(true),
+            "off" | "no" | "false" => Ok(false),
+            _ => Err(format!("'{pair}': write on or off")),
+        };
+        let r = &mut v.ranking;
+        match name {
+            "title" => r.title_boost = num()?,
+            "slop" => r.proximity_slop = num()? as u32,
+            "proximity" => r.proximity_weight = num()?,
+            "coordination" => r.coordination = num()?,
+            "tiers" => r.tier_words = num()? as usize,
+            "exact" => r.exact_weight = num()?,
+            "exact-tier" => r.exact_tier = on()?,
+            "fuzzy" => r.fuzzy_weight = num()?,
+            "fb-docs" => r.feedback_docs = num()? as usize,
+            "fb-terms" => r.feedback_terms = num()? as usize,
+            "fb-weight" => r.feedback_weight = num()?,
+            "min-all" => r.min_all_hits = num()? as usize,
+            "stems" => v.analysis.stem = on()?,
+            "stop-words" => v.analysis.stop_words = !on()?,
+            "match" => {
+                v.combine = match value {
+                    "auto" => Combine::Auto,
+                    "all" => Combine::All,
+                    "any" => Combine::Any,
+                    _ => return Err(format!("'{pair}': auto, all or any")),
+                }
+            }
+            _ => return Err(format!("'{name}' is no setting")),
+        }
+    }
+    Ok(v)
 }
 
 /// The variants `lede eval --variants` compares.

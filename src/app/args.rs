@@ -296,7 +296,7 @@ pub struct SearchArgs {
     pub passages: usize,
 
     /// How words combine: auto (all of them while at least 10 articles have them all, else
-    /// any, those with more first), all, or any
+    /// any, more of the words ranking higher), all, or any
     #[arg(long = "match", value_name = "MODE", default_value = "auto")]
     pub match_mode: MatchArg,
 
@@ -395,7 +395,12 @@ pub struct TrendArgs {
     #[arg(long)]
     pub normalize: bool,
 
-    /// Match articles with any of a query's words, not all of them
+    /// How words combine: auto (all of them while at least 10 articles have them all, else
+    /// any, more of the words ranking higher), all, or any
+    #[arg(long = "match", value_name = "MODE", default_value = "auto")]
+    pub match_mode: MatchArg,
+
+    /// The same as --match any
     #[arg(long)]
     pub any: bool,
 
@@ -408,6 +413,13 @@ pub struct TrendArgs {
     /// The same as --format csv
     #[arg(long)]
     pub csv: bool,
+}
+
+/// Where the words of known-item queries come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KnownFrom {
+    Body,
+    Title,
 }
 
 /// A bucket size.
@@ -432,7 +444,12 @@ pub struct BatchArgs {
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub top: usize,
 
-    /// Match articles with any of a query's words, not all of them
+    /// How words combine: auto (all of them while at least 10 articles have them all, else
+    /// any, more of the words ranking higher), all, or any
+    #[arg(long = "match", value_name = "MODE", default_value = "auto")]
+    pub match_mode: MatchArg,
+
+    /// The same as --match any
     #[arg(long)]
     pub any: bool,
 
@@ -479,6 +496,22 @@ pub struct EvalArgs {
     /// Show the scores of every query
     #[arg(long, short)]
     pub verbose: bool,
+
+    /// DIR is a corpus: measure on known items made from it (about 200 queries, each 3-5 of
+    /// an article's rarer words, from its body or its title; see docs/ranking.md)
+    #[arg(long, value_name = "FROM")]
+    pub known_items: Option<KnownFrom>,
+
+    /// Index each document as `lede index` reads it from a .txt file of its own (the first
+    /// line is the title), as a user who writes the documents one per file would
+    #[arg(long)]
+    pub as_files: bool,
+
+    /// Also measure lede with some settings changed, on both halves: name=value pairs
+    /// separated by commas (title, slop, proximity, coordination, tiers, exact, fuzzy,
+    /// min-all, match, stems, stop-words); may be repeated
+    #[arg(long = "try", value_name = "SETTINGS")]
+    pub tries: Vec<String>,
 
     /// Print one JSON object
     #[arg(long)]
@@ -611,7 +644,7 @@ impl TrendArgs {
             combine: if self.any {
                 Combine::Any
             } else {
-                Combine::Auto
+                self.match_mode.combine()
             },
             normalize: self.normalize,
         }
@@ -745,6 +778,35 @@ mod tests {
         assert_eq!((req.limit, req.offset, req.passages), (5, 10, 1));
         assert_eq!(req.combine, Combine::Any);
         assert_eq!(args.index, None);
+    }
+
+    #[test]
+    fn trend_and_batch_take_match_as_search_does() {
+        for (flags, want) in [
+            (&["--match", "all"][..], Combine::All),
+            (&["--match", "any"][..], Combine::Any),
+            (&["--match", "auto"][..], Combine::Auto),
+            (&["--any"][..], Combine::Any),
+            (&[][..], Combine::Auto),
+        ] {
+            let mut argv = vec!["lede", "trend", "grain"];
+            argv.extend(flags);
+            let Command::Trend(args) = Cli::try_parse_from(&argv).unwrap().command else {
+                panic!("not trend")
+            };
+            assert_eq!(args.to_request().combine, want, "{flags:?}");
+            let mut argv = vec!["lede", "batch", "queries.txt"];
+            argv.extend(flags);
+            let Command::Batch(args) = Cli::try_parse_from(&argv).unwrap().command else {
+                panic!("not batch")
+            };
+            let combine = if args.any {
+                Combine::Any
+            } else {
+                args.match_mode.combine()
+            };
+            assert_eq!(combine, want, "{flags:?}");
+        }
     }
 
     #[test]

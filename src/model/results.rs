@@ -42,6 +42,9 @@ pub struct Hit {
     pub id: String,
     pub path: String,
     pub title: String,
+    /// Byte ranges of `title` to highlight (the query's words that match in the title),
+    /// sorted and not overlapping.
+    pub title_highlights: Vec<(usize, usize)>,
     pub authors: Vec<String>,
     pub date: Option<Timestamp>,
     pub source: Option<String>,

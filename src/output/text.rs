@@ -674,6 +674,7 @@ mod tests {
                 id: "c/a.txt".into(),
                 path: "c/a.txt".into(),
                 title: "Low orbit".into(),
+                title_highlights: vec![],
                 authors: vec!["Ana Ruiz".into()],
                 date: dates::parse("2024-03-05"),
                 source: None,

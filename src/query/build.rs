@@ -6,16 +6,17 @@
 
 use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur,
-    PhraseQuery, Query, QueryParser, QueryParserError, RegexQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
+    QueryParser, QueryParserError, RegexQuery, TermQuery,
 };
 use tantivy::query_grammar::{UserInputAst, UserInputBound, UserInputLeaf};
-use tantivy::schema::Field;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
-use super::Clause;
 use super::ast::{FieldName, Node, Word, op_name};
 use super::scope::{date_query, stored_sections};
+use super::scored::{Named, RankedFuzzy, guarded};
+use super::{COORDINATION_TIER, Clause};
 use crate::index::analyzer;
 use crate::index::schema::Fields;
 use crate::model::{FacetField, QUERY_FIELDS, dates};
@@ -25,6 +26,13 @@ const MAX_FUZZY_DISTANCE: u32 = 2;
 
 /// The widest window `a w/N b` accepts.
 const MAX_PROXIMITY: u32 = 50;
+
+/// In a query of keywords, what each word found as typed adds: more than BM25 gives a word in
+/// all its fields, less than a coordination tier (so more words still rank first).
+pub const EXACT_FORM_TIER: f32 = 100.0;
+
+/// The most ways of placing the gaps of a sloppy phrase that are searched one by one, in order.
+const MAX_ORDERED_PLACINGS: usize = 256;
 
 /// The shortest prefix `prefix*` accepts, in characters.
 const MIN_PREFIX_CHARS: usize = 2;
@@ -42,8 +50,19 @@ pub struct Builder {
     pub exact: bool,
     /// The index's section paths, folded and as written (see [`stored_sections`]).
     pub sections: Vec<(String, String)>,
-    /// Any-word queries: a constant bonus per clause an article matches.
+    /// Any-word queries: a constant bonus per distinct top-level clause an article matches
+    /// (large enough to make tiers: more of the words always ranks above fewer).
     pub coordination: f32,
+    /// Any-word queries of up to this many distinct words get tiers ([`COORDINATION_TIER`]).
+    pub tier_words: usize,
+    /// What the exact form of a plain word adds, against 1 for its stem (0: nothing)...
+    pub exact_weight: f32,
+    /// ...or, in a query of keywords (up to `tier_words`), a tier: [`EXACT_FORM_TIER`].
+    pub exact_tier: bool,
+    /// What a fuzzy word's candidates other than the word itself weigh at most.
+    pub fuzzy_weight: f32,
+    /// How deep in the tree the group being built stands (coordination is for the top only).
+    pub depth: usize,
 }
 
 impl Builder {
@@ -63,25 +82,19 @@ impl Builder {
             } => Ok(Some((Occur::Should, self.near(a, b, *within, *ordered)?))),
             Node::Group(clauses) => {
                 let mut subs: Vec<Clause> = Vec::new();
+                self.depth += 1;
                 for (occur, sub) in clauses {
                     let occur = occur.unwrap_or(self.default_occur);
-                    if let Some((sub_occur, query)) = self.build(sub)? {
+                    let built = self.build(sub);
+                    if let Some((sub_occur, query)) = built.inspect_err(|_| self.depth -= 1)? {
                         // `a AND NOT b`: the grammar nests `NOT b` as a required clause of its
                         // own, which matches nothing; it belongs to this clause as an exclusion.
                         subs.push((Occur::compose(occur, sub_occur), query));
                     }
                 }
-                if self.coordination > 0.0 && subs.len() > 1 {
-                    let bonus: Vec<Clause> = subs
-                        .iter()
-                        .filter(|(o, _)| *o == Occur::Should)
-                        .map(|(_, q)| {
-                            let q: Box<dyn Query> =
-                                Box::new(ConstScoreQuery::new(q.box_clone(), self.coordination));
-                            (Occur::Should, q)
-                        })
-                        .collect();
-                    subs.extend(bonus);
+                self.depth -= 1;
+                if self.depth == 0 && subs.len() > 1 {
+                    subs.extend(self.coordination_tiers(&subs));
                 }
                 match subs.len() {
                     0 => Ok(None),
@@ -96,6 +109,11 @@ impl Builder {
                             subs.into_iter().map(|(_, q)| (Occur::Should, q)).collect();
                         Ok(Some((Occur::MustNot, Box::new(BooleanQuery::new(any)))))
                     }
+                    // A nested group is explained only where it matches (see `guarded`).
+                    _ if self.depth > 0 => Ok(Some((
+                        Occur::Should,
+                        guarded(Box::new(BooleanQuery::new(subs))),
+                    ))),
                     _ => Ok(Some((Occur::Should, Box::new(BooleanQuery::new(subs))))),
                 }
             }
@@ -111,6 +129,126 @@ impl Builder {
             }
             Node::Word(word) => self.word(word),
         }
+    }
+
+    /// Coordination: for each distinct optional clause (the same word twice counts once), a
+    /// constant that outweighs any BM25 sum, so that an article with more of the words ranks
+    /// above one with fewer whatever its field boosts, and BM25 orders articles with as many.
+    fn coordination_tiers(&self, subs: &[Clause]) -> Vec<Clause> {
+        let mut seen = std::collections::HashSet::new();
+        let optional: Vec<&Box<dyn Query>> = subs
+            .iter()
+            .filter(|(o, _)| *o == Occur::Should)
+            .map(|(_, q)| q)
+            .filter(|q| seen.insert(format!("{q:?}")))
+            .collect();
+        let n = optional.len();
+        let bonus = if n <= self.tier_words {
+            COORDINATION_TIER
+        } else {
+            self.coordination
+        };
+        if bonus <= 0.0 {
+            return Vec::new();
+        }
+        optional
+            .into_iter()
+            .enumerate()
+            .map(|(i, q)| {
+                let tier: Box<dyn Query> = Box::new(ConstScoreQuery::new(q.box_clone(), bonus));
+                let label = format!("coordination: word {} of {n} present", i + 1);
+                (Occur::Should, Named::boxed(label, tier))
+            })
+            .collect()
+    }
+
+    /// A plain word's query with its exact-form bonus: the word as typed (lower-cased and
+    /// folded) in the exact field, so that `yukos` ranks "Yukos" above "Yuko", which only
+    /// shares its stem.
+    fn with_exact_form(&self, word: &Word, query: Box<dyn Query>) -> Box<dyn Query> {
+        let plain = word.field.is_none() && !self.exact && !word.quoted;
+        if !plain || self.exact_weight <= 0.0 {
+            return query;
+        }
+        let tokens = analyzer::tokens(&mut analyzer::exact_analyzer(false), &word.text);
+        let [token] = tokens.as_slice() else {
+            return query;
+        };
+        let term = Term::from_field_text(self.fields.exact, &token.text);
+        let typed = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+        let bonus: Box<dyn Query> = if self.exact_tier {
+            Box::new(ConstScoreQuery::new(typed, EXACT_FORM_TIER))
+        } else {
+            Box::new(BoostQuery::new(typed, self.exact_weight))
+        };
+        guarded(Box::new(BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (Occur::Should, Named::boxed("exact form", bonus)),
+        ])))
+    }
+
+    /// A quoted phrase with a slop: its words in the order written with at most `slop` other
+    /// words between them in all (tantivy's slop lets the words change places), one exact
+    /// phrase per way of placing the gaps; `None` when there are too many ways (tantivy's
+    /// slop is used then).
+    fn ordered_phrase(
+        &mut self,
+        word: &Word,
+        analyzer: &mut TextAnalyzer,
+    ) -> Result<Option<Box<dyn Query>>, String> {
+        let tokens = analyzer::tokens(analyzer, &word.text);
+        if tokens.len() < 2 {
+            return Ok(None);
+        }
+        let first = tokens[0].position;
+        let base: Vec<(usize, String)> = tokens
+            .iter()
+            .map(|t| (t.position - first, t.text.clone()))
+            .collect();
+        let mut placings: Vec<Vec<usize>> = vec![vec![0]];
+        for _ in 1..base.len() {
+            let mut next = Vec::new();
+            for p in &placings {
+                let used: usize = p.iter().sum();
+                for g in 0..=(word.slop as usize - used.min(word.slop as usize)) {
+                    let mut q = p.clone();
+                    q.push(g);
+                    next.push(q);
+                }
+            }
+            placings = next;
+            if placings.len() > MAX_ORDERED_PLACINGS {
+                return Ok(None);
+            }
+        }
+        let make = |field: Field| -> Result<Box<dyn Query>, String> {
+            let mut any: Vec<Clause> = Vec::new();
+            for gaps in &placings {
+                let mut extra = 0;
+                let terms = base
+                    .iter()
+                    .zip(gaps)
+                    .map(|((at, text), g)| {
+                        extra += g;
+                        (at + extra, Term::from_field_text(field, text))
+                    })
+                    .collect();
+                any.push((Occur::Should, Box::new(PhraseQuery::new_with_offset(terms))));
+            }
+            Ok(guarded(Box::new(BooleanQuery::new(any))))
+        };
+        Ok(Some(self.per_field(word, make)?))
+    }
+
+    /// A quoted phrase holding a stop word that the title and body leave out ("the who"): it
+    /// is searched in the exact field, which keeps them.
+    fn keeps_stop_words(&mut self, word: &Word) -> bool {
+        if !word.quoted || word.field.is_some() || self.exact {
+            return false;
+        }
+        let exact = analyzer::tokens(&mut analyzer::exact_analyzer(false), &word.text).len();
+        let stemmed = analyzer::tokens(&mut self.analyzer, &word.text).len();
+        exact > stemmed
     }
 
     fn word(&mut self, word: &Word) -> Result<Option<Clause>, String> {
@@ -144,8 +282,27 @@ impl Builder {
             }
             Some(_) => word.text.trim().is_empty(),
         };
-        if empty {
+        if empty && !self.keeps_stop_words(word) {
             return Ok(None);
+        }
+        if word.is_text() && word.quoted {
+            let word = if self.keeps_stop_words(word) {
+                word.with_field(Some(FieldName::Exact))
+            } else {
+                word.clone()
+            };
+            if word.slop > 0 {
+                let exact = word.field == Some(FieldName::Exact);
+                let mut analyzer = if exact {
+                    analyzer::exact_analyzer(false)
+                } else {
+                    self.analyzer.clone()
+                };
+                if let Some(q) = self.ordered_phrase(&word, &mut analyzer)? {
+                    return Ok(Some((Occur::Should, q)));
+                }
+            }
+            return Ok(Some((Occur::Should, self.leaf(word)?)));
         }
         // Metadata values are taken whole: `topic:money-fx` is no compound to respell, a
         // section may be written without its leading slash, and formats are lower case.
@@ -177,7 +334,8 @@ impl Builder {
                 Box::new(DisjunctionMaxQuery::new(spellings)),
             )));
         }
-        Ok(Some((Occur::Should, self.leaf(word.clone())?)))
+        let query = self.leaf(word.clone())?;
+        Ok(Some((Occur::Should, self.with_exact_form(word, query))))
     }
 
     /// A leaf built by tantivy's parser.
@@ -217,7 +375,7 @@ impl Builder {
             };
             any.push((Occur::Should, q));
         }
-        Ok(Box::new(BooleanQuery::new(any)))
+        Ok(guarded(Box::new(BooleanQuery::new(any))))
     }
 
     /// `satell*`: every word that starts with the prefix (lower-cased and folded, not
@@ -271,14 +429,12 @@ impl Builder {
         let [token] = tokens.as_slice() else {
             return Err(format!("'{}': fuzzy matching takes one word", word.text));
         };
-        let distance = distance as u8;
-        self.per_field(word, |field| {
-            Ok(Box::new(FuzzyTermQuery::new(
-                Term::from_field_text(field, &token.text),
-                distance,
-                true,
-            )) as Box<dyn Query>)
-        })
+        Ok(Box::new(RankedFuzzy {
+            fields: self.text_fields(word),
+            text: token.text.clone(),
+            distance: distance as u8,
+            weight: self.fuzzy_weight,
+        }))
     }
 
     /// `a w/N b` (either order) or `a pre/N b` (a first): the words within N words.
@@ -322,7 +478,7 @@ impl Builder {
                     any.push((Occur::Should, Box::new(phrase)));
                 }
             }
-            Ok(Box::new(BooleanQuery::new(any)) as Box<dyn Query>)
+            Ok(guarded(Box::new(BooleanQuery::new(any))))
         })
     }
 

@@ -17,6 +17,7 @@ pub mod patterns;
 mod reading;
 mod repair;
 mod scope;
+mod scored;
 
 use tantivy::Term;
 use tantivy::query::{
@@ -36,11 +37,21 @@ pub use patterns::Pattern;
 pub use reading::reading;
 pub use scope::{date_query, filter_term, fold_section, scoped, stored_sections};
 
+/// A query whose part of a score `--explain` shows under `label`.
+pub fn named(label: &str, query: Box<dyn Query>) -> Box<dyn Query> {
+    scored::Named::boxed(label, query)
+}
+
 /// A clause of a boolean query.
 pub type Clause = (Occur, Box<dyn Query>);
 
 /// How much a match in the title counts against one in the body.
 pub const TITLE_BOOST: f32 = 2.0;
+
+/// The coordination bonus that makes tiers: more than the BM25 of all the words of any query
+/// of ordinary length (a word scores at most about 2.2 x idf in each field, some 25 in an
+/// archive of 20,000 articles), so that an article with more of the words always ranks first.
+pub const COORDINATION_TIER: f32 = 1000.0;
 
 /// Proximity bonuses for at most this many pairs of neighbouring words.
 const MAX_PROXIMITY_PAIRS: usize = 12;
@@ -56,8 +67,25 @@ pub struct Ranking {
     pub proximity_slop: u32,
     /// ...weighing this much (0: no bonus).
     pub proximity_weight: f32,
-    /// When any word will do: a bonus per query word an article has.
+    /// When any word will do, for a query of up to this many distinct words: tiers, more of
+    /// the words always ranking higher ([`COORDINATION_TIER`] per word present)...
+    pub tier_words: usize,
+    /// ...and for a longer query (a sentence, a pasted paragraph), this bonus per word present.
     pub coordination: f32,
+    /// What the exact form of a plain word adds to its score (its BM25 in the exact field,
+    /// this many times), so that the word as typed outranks words that only share its stem.
+    pub exact_weight: f32,
+    /// In a query of up to `tier_words` keywords, a word found as typed adds a tier instead.
+    pub exact_tier: bool,
+    /// What a fuzzy word's candidate terms weigh at most, against 1 for the word itself.
+    pub fuzzy_weight: f32,
+    /// Feedback for a query longer than `tier_words` that fell back to any word (a sentence, a
+    /// question): the words of its best `feedback_docs` articles...
+    pub feedback_docs: usize,
+    /// ...the `feedback_terms` that weigh most there (0: no feedback)...
+    pub feedback_terms: usize,
+    /// ...are added, optional, the heaviest weighing this much.
+    pub feedback_weight: f32,
     /// `Combine::Auto` requires every word while that finds at least this many articles (and
     /// enough to fill the page asked for; 0: never falls back).
     pub min_all_hits: usize,
@@ -68,7 +96,14 @@ impl Ranking {
         title_boost: TITLE_BOOST,
         proximity_slop: 4,
         proximity_weight: 0.5,
+        tier_words: 5,
         coordination: 0.0,
+        exact_weight: 0.5,
+        exact_tier: true,
+        fuzzy_weight: 0.5,
+        feedback_docs: 5,
+        feedback_terms: 10,
+        feedback_weight: 0.5,
         min_all_hits: 10,
     };
 
@@ -77,7 +112,14 @@ impl Ranking {
         title_boost: 1.0,
         proximity_slop: 0,
         proximity_weight: 0.0,
+        tier_words: 0,
         coordination: 0.0,
+        exact_weight: 0.0,
+        exact_tier: false,
+        fuzzy_weight: 1.0,
+        feedback_docs: 0,
+        feedback_terms: 0,
+        feedback_weight: 0.0,
         min_all_hits: 0,
     };
 }
@@ -209,12 +251,22 @@ pub fn parse(
         } else {
             0.0
         },
+        tier_words: if combine == Combine::Any {
+            ranking.tier_words
+        } else {
+            0
+        },
+        exact_weight: ranking.exact_weight,
+        exact_tier: false,
+        fuzzy_weight: ranking.fuzzy_weight,
+        depth: 0,
     };
     let node = &read.node;
     let patterns = patterns::body_patterns(node, &mut builder.analyzer, exact);
     let title_patterns = patterns::title_patterns(node, &mut builder.analyzer, exact);
     let words = plain_words(node, &mut builder.analyzer);
     let implicit = implicit_clauses(node, &mut builder.analyzer);
+    builder.exact_tier = ranking.exact_tier && (1..=ranking.tier_words).contains(&implicit);
     let query = match builder.build(node) {
         Ok(Some((Occur::MustNot, _))) => {
             Err(parser_message(&QueryParserError::AllButQueryForbidden))

@@ -121,8 +121,9 @@ fn collect(node: &Node, analyzer: &mut TextAnalyzer, exact: bool, out: &mut Vec<
         Node::Boost(sub, _) => collect(sub, analyzer, exact, out),
         Node::Word(word) => match word.spellings() {
             Some((spaced, joined)) => {
-                literal_pattern(&spaced, analyzer, exact, out);
-                literal_pattern(&joined, analyzer, exact, out);
+                // A compound's spaced spelling is a phrase lede made, not one the user quoted.
+                spelled_pattern(&spaced, analyzer, exact, out);
+                spelled_pattern(&joined, analyzer, exact, out);
             }
             None => literal_pattern(word, analyzer, exact, out),
         },
@@ -204,6 +205,21 @@ fn near_patterns(
 }
 
 fn literal_pattern(word: &Word, analyzer: &mut TextAnalyzer, exact: bool, out: &mut Vec<Pattern>) {
+    pattern_of(word, word.quoted, analyzer, exact, out)
+}
+
+fn spelled_pattern(word: &Word, analyzer: &mut TextAnalyzer, exact: bool, out: &mut Vec<Pattern>) {
+    pattern_of(word, false, analyzer, exact, out)
+}
+
+/// `user_quoted`: the user wrote the quotes (a compound's spaced spelling is quoted by lede).
+fn pattern_of(
+    word: &Word,
+    user_quoted: bool,
+    analyzer: &mut TextAnalyzer,
+    exact: bool,
+    out: &mut Vec<Pattern>,
+) {
     // A prefix matches as the search does (`Builder::prefix`): words as written, or in `body:`
     // the stems that begin with it or with its own stem.
     if let Some(stem) = word.prefix() {
@@ -223,6 +239,13 @@ fn literal_pattern(word: &Word, analyzer: &mut TextAnalyzer, exact: bool, out: &
             _ => {}
         }
         return;
+    }
+    // A quoted phrase with a stop word is searched in the exact field (see `Builder::word`).
+    if user_quoted && word.field.is_none() && !exact {
+        let written = analyzer::tokens(&mut analyzer::exact_analyzer(false), &word.text).len();
+        if written > analyzer::tokens(analyzer, &word.text).len() {
+            return exact_pattern(word, out);
+        }
     }
     match word.field {
         // Exact words are found among the body's words as written (lower-cased and folded).

@@ -196,16 +196,21 @@ fn a_stop_word_in_a_phrase_keeps_its_place() {
         terms: terms.iter().map(|t| t.to_string()).collect(),
         slop: 0,
     };
+    // Quoted, a phrase with a stop word is searched as written in the exact field (issue 13),
+    // stop words included; unquoted compounds keep the gap.
     assert_eq!(
         patterns_of("\"bank of england\""),
-        [gap(&["bank", "", "england"])]
+        [Pattern::Exact(Box::new(gap(&["bank", "of", "england"])))]
     );
     assert_eq!(
         patterns_of("state-of-the-art")[0],
         gap(&["state", "", "", "art"])
     );
-    // Leading stop words leave nothing before the first word.
-    assert_eq!(patterns_of("\"the bank\""), [Pattern::Term("bank".into())]);
+    // Quoted, a leading stop word is kept too (issue 13: `"The Who"` is not `who`).
+    assert_eq!(
+        patterns_of("\"the bank\""),
+        [Pattern::Exact(Box::new(gap(&["the", "bank"])))]
+    );
 }
 
 #[test]

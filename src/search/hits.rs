@@ -30,6 +30,7 @@ pub(super) fn hit(
         id: a.id,
         path: a.path,
         title: a.title,
+        title_highlights: Vec::new(),
         authors: a.authors,
         date: a.date,
         source: a.source,

@@ -231,20 +231,24 @@ impl Engine {
         let weights = term_weights(&searcher, fields.body, &parsed.patterns);
         let mut finder =
             PassageFinder::with_analyzer(parsed.patterns, &weights, self.analysis.index());
+        let mut title_finder =
+            PassageFinder::with_analyzer(parsed.title_patterns, &weights, self.analysis.index());
         let scored = req.sort == Sort::Relevance;
         let hits = page
             .into_iter()
             .enumerate()
             .map(|(i, (score, doc))| {
                 let score = scored.then_some(score);
-                hit(
+                let mut hit = hit(
                     fields,
                     req.offset + i + 1,
                     score,
                     &doc,
                     &mut finder,
                     req.passages,
-                )
+                );
+                hit.title_highlights = title_finder.highlights(&hit.title);
+                hit
             })
             .collect();
         if total == 0 {

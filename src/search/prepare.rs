@@ -5,7 +5,7 @@ use tantivy::collector::Count;
 
 use super::Engine;
 use crate::error::{Error, Result};
-use crate::model::{Combine, Scope, SearchRequest, dates};
+use crate::model::{Combine, Scope, SearchRequest, Sort, dates};
 use crate::query;
 
 impl Engine {
@@ -54,7 +54,7 @@ impl Engine {
         scope: &Scope,
         exact: bool,
     ) -> Result<(query::ParsedQuery, Combine)> {
-        self.parse_for(text, combine, scope, exact, 0)
+        self.parse_for(text, combine, scope, exact, 0, false)
     }
 
     /// The query of a search request, read for its page of hits.
@@ -63,11 +63,20 @@ impl Engine {
         req: &SearchRequest,
     ) -> Result<(query::ParsedQuery, Combine)> {
         let wanted = req.offset + req.limit;
-        self.parse_for(&req.query, req.combine, &req.scope, req.exact, wanted)
+        let ranked = req.sort == Sort::Relevance;
+        self.parse_for(
+            &req.query,
+            req.combine,
+            &req.scope,
+            req.exact,
+            wanted,
+            ranked,
+        )
     }
 
     /// Like [`Engine::parse_auto`], for a page that shows `wanted` hits: every word is required
-    /// only while the articles that have them all fill it.
+    /// only while the articles that have them all fill it. `ranked`: the hits are shown by
+    /// score (not by date), so the note may say that those with more of the words come first.
     pub(super) fn parse_for(
         &self,
         text: &str,
@@ -75,6 +84,7 @@ impl Engine {
         scope: &Scope,
         exact: bool,
         wanted: usize,
+        ranked: bool,
     ) -> Result<(query::ParsedQuery, Combine)> {
         let parsed = self.parse(text, combine, scope, exact)?;
         if combine != Combine::Auto
@@ -98,15 +108,112 @@ impl Engine {
             return Ok((parsed, Combine::All));
         }
         let mut any = self.parse(text, Combine::Any, scope, exact)?;
-        any.notes.push(format!(
-            "{} of the {} words: showing articles with any of them, those with more first",
-            match all {
-                0 => "no article has all".to_string(),
-                1 => "only 1 article has all".to_string(),
-                n => format!("only {n} articles have all"),
-            },
-            parsed.implicit_clauses
+        any.notes.push(fallback_note(
+            all,
+            parsed.implicit_clauses,
+            ranked && parsed.implicit_clauses <= self.ranking.tier_words,
         ));
+        if parsed.implicit_clauses > self.ranking.tier_words && self.ranking.feedback_terms > 0 {
+            any = self.with_feedback(any)?;
+        }
         Ok((any, Combine::Any))
     }
+
+    /// Pseudo-relevance feedback, for a long query that fell back to any word: the words that
+    /// weigh most in its best articles (frequency in the article, times the article's share of
+    /// the best score, times the word's idf) are added as optional words, so that articles
+    /// about the same thing rise; they match nothing the query did not.
+    fn with_feedback(&self, mut parsed: query::ParsedQuery) -> Result<query::ParsedQuery> {
+        use std::collections::HashMap;
+        use tantivy::collector::TopDocs;
+        use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+        use tantivy::schema::IndexRecordOption;
+        use tantivy::{TantivyDocument, Term};
+        let err = |e| Error::index(&self.dir, e);
+        let searcher = self.reader.searcher();
+        let fields = &self.store.fields;
+        let r = &self.ranking;
+        let top = searcher
+            .search(
+                parsed.query.as_ref(),
+                &TopDocs::with_limit(r.feedback_docs).order_by_score(),
+            )
+            .map_err(err)?;
+        let Some(best) = top.first().map(|t| t.0).filter(|s| *s > 0.0) else {
+            return Ok(parsed);
+        };
+        let own: Vec<&String> = parsed.patterns.iter().flat_map(|p| p.terms()).collect();
+        let mut analyzer = self.analysis.index();
+        let mut weight: HashMap<String, f32> = HashMap::new();
+        for (score, addr) in &top {
+            let doc: TantivyDocument = searcher.doc(*addr).map_err(err)?;
+            let a = fields.article(&doc);
+            let tokens = crate::index::analyzer::tokens(&mut analyzer, &a.body);
+            let len = tokens.len().max(1) as f32;
+            for t in tokens {
+                if t.text.chars().count() > 2 && !t.text.chars().all(|c| c.is_ascii_digit()) {
+                    *weight.entry(t.text).or_default() += score / best / len;
+                }
+            }
+        }
+        let n = searcher.num_docs();
+        let mut ranked: Vec<(f32, String)> = weight
+            .into_iter()
+            .filter(|(t, _)| !own.contains(&t))
+            .map(|(t, w)| {
+                let df = searcher
+                    .doc_freq(&Term::from_field_text(fields.body, &t))
+                    .unwrap_or(0);
+                (w * super::hits::idf(df, n), t)
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        ranked.truncate(r.feedback_terms);
+        let Some(heaviest) = ranked.first().map(|x| x.0).filter(|w| *w > 0.0) else {
+            return Ok(parsed);
+        };
+        let added: Vec<(Occur, Box<dyn Query>)> = ranked
+            .into_iter()
+            .map(|(w, t)| {
+                let term = TermQuery::new(
+                    Term::from_field_text(fields.body, &t),
+                    IndexRecordOption::WithFreqs,
+                );
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                    Box::new(term),
+                    r.feedback_weight * w / heaviest,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        let feedback = query::named("feedback", Box::new(BooleanQuery::new(added)));
+        let query = std::mem::replace(&mut parsed.query, Box::new(tantivy::query::EmptyQuery));
+        parsed.query = Box::new(BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (Occur::Should, feedback),
+        ]));
+        Ok(parsed)
+    }
+}
+
+/// The note of the fall-back to any word: how many articles have all `words` (true under any
+/// sort), and, when the hits are ranked in coordination tiers, that those come first.
+pub(super) fn fallback_note(all: usize, words: usize, tiers: bool) -> String {
+    let every = if words == 2 {
+        "both words".to_string()
+    } else {
+        format!("all {words} words")
+    };
+    let have = match all {
+        0 => format!("no article has {every}"),
+        1 => format!("only 1 article has {every}"),
+        n => format!("only {n} articles have {every}"),
+    };
+    let order = match (tiers, all) {
+        (false, _) => String::new(),
+        (true, 0) => ", more of the words ranking higher".to_string(),
+        (true, 1) => ", more of the words ranking higher (that one first)".to_string(),
+        (true, n) => format!(", more of the words ranking higher (those {n} first)"),
+    };
+    format!("{have}: showing articles with any of them{order}")
 }

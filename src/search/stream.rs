@@ -30,6 +30,8 @@ impl Engine {
         let weights = term_weights(&searcher, fields.body, &parsed.patterns);
         let mut finder =
             PassageFinder::with_analyzer(parsed.patterns, &weights, self.analysis.index());
+        let mut title_finder =
+            PassageFinder::with_analyzer(parsed.title_patterns, &weights, self.analysis.index());
         let mut matches: Vec<(Option<f32>, DocAddress)> = Vec::new();
         if req.sort == Sort::Relevance {
             let weight = parsed
@@ -67,7 +69,9 @@ impl Engine {
         let total = matches.len();
         for (i, (score, addr)) in matches.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(addr).map_err(err)?;
-            f(hit(fields, i + 1, score, &doc, &mut finder, req.passages))?;
+            let mut hit = hit(fields, i + 1, score, &doc, &mut finder, req.passages);
+            hit.title_highlights = title_finder.highlights(&hit.title);
+            f(hit)?;
         }
         Ok(total)
     }

@@ -220,8 +220,8 @@ fn pasted_headlines_are_read_as_words_with_a_note() {
         "lede: note: read the apostrophe in \"Ministry's\" as part of the word\n\
          lede: note: read \"denies:\" as a word: 'denies' is not a field (fields: title, body, \
          exact, author, source, section, topic, place, person, org, language, format, date)\n\
-         lede: note: only 1 article has all of the 3 words: showing articles with any of them, \
-         those with more first\n"
+         lede: note: only 1 article has all 3 words: showing articles with any of them, more of \
+         the words ranking higher (that one first)\n"
     );
     let (code, _, err) = env.run(&["search", "\"Ministry denies"]);
     assert_eq!(code, 0);

@@ -12,6 +12,7 @@ mod library;
 mod messy;
 mod opensearch;
 mod queries;
+mod ranking;
 mod relevance;
 mod scripting;
 mod serve;

@@ -391,9 +391,7 @@ fn all_and_agg_say_their_notes_and_refuse_what_they_cannot_print() {
     let (code, _, err) = env.run(&["search", "wheat harbour", "--all", "--format", "jsonl"]);
     assert_eq!(code, 0);
     assert!(
-        err.contains(
-            "lede: note: no article has all of the 2 words: showing articles with any of them"
-        ),
+        err.contains("lede: note: no article has both words: showing articles with any of them"),
         "{err}"
     );
     let (code, _, err) = env.run(&["search", "grain", "--all", "--facet", "topic"]);

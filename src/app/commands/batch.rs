@@ -21,7 +21,7 @@ pub fn run(args: &BatchArgs) -> Result<Exit> {
     let combine = if args.any {
         Combine::Any
     } else {
-        Combine::Auto
+        args.match_mode.combine()
     };
     let rows = batch::run(&engine, &lines, &args.scope.to_scope(), combine, args.top);
     let mut out = io::BufWriter::new(io::stdout().lock());
