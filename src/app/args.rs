@@ -121,7 +121,19 @@ pub enum Command {
     #[command(after_help = "Example:\n  \
         lede optimize --index ~/archive-index")]
     Optimize(OptimizeArgs),
+    /// List the words and two-word phrases significant in QUERY's matches against the whole
+    /// index, by JLH score, with their document counts in both (docs/newsroom.md).
+    #[command(
+        after_help = "Examples:\n  lede terms crude\n  lede terms oil --since 1987-03 --format csv"
+    )]
+    Terms(TermsArgs),
+    /// Searches saved with the index: add, list, rm, and run (--new: only what is new).
+    #[command(subcommand)]
+    Saved(SavedCommand),
 }
+
+mod newsroom;
+pub use newsroom::{SavedCommand, SavedFormat, TermsArgs};
 
 /// Where the articles are, where the index goes, and how files are read.
 #[derive(Debug, Args)]
@@ -312,6 +324,11 @@ pub struct SearchArgs {
     #[arg(long)]
     pub explain: bool,
 
+    /// One hit per near-duplicate group (wire copies), saying which copies it stands for;
+    /// the count and facets count stories (docs/newsroom.md)
+    #[arg(long, conflicts_with_all = ["all", "agg"])]
+    pub collapse: bool,
+
     /// Show how the query was read (its tree, each word's terms in each field, the spellings
     /// of hyphenated words) and stop
     #[arg(long)]
@@ -376,6 +393,10 @@ pub struct TrendArgs {
     /// Match articles with any of a query's words, not all of them
     #[arg(long)]
     pub any: bool,
+
+    /// Count stories, not copies: a near-duplicate group once, at its earliest date
+    #[arg(long)]
+    pub collapse: bool,
 
     #[command(flatten)]
     pub scope: ScopeArgs,
@@ -615,6 +636,7 @@ impl TrendArgs {
                 Combine::Auto
             },
             normalize: self.normalize,
+            collapse: self.collapse,
         }
     }
 
@@ -776,6 +798,7 @@ impl SearchArgs {
             facets: self.facets.clone(),
             scope: self.scope.to_scope(),
             exact: self.exact,
+            collapse: self.collapse,
             sort: match self.sort {
                 SortArg::Relevance => Sort::Relevance,
                 SortArg::Newest => Sort::Newest,

@@ -26,5 +26,7 @@ pub fn run(command: Command) -> Result<Exit> {
         Command::Watch(args) => commands::watch::run(&args),
         Command::Stats(args) => commands::stats::run(&args),
         Command::Optimize(args) => commands::optimize::run(&args),
+        Command::Terms(args) => commands::terms::run(&args),
+        Command::Saved(command) => commands::saved::run(&command),
     }
 }

@@ -10,6 +10,7 @@
 
 mod aggregate;
 pub mod batch;
+mod collapse;
 mod collect;
 mod explain;
 mod facets;
@@ -18,9 +19,11 @@ mod lookup;
 mod page;
 mod passages;
 mod prepare;
+pub mod saved;
 mod similar;
 mod stats;
 mod stream;
+mod terms;
 mod trend;
 
 use std::path::{Path, PathBuf};
@@ -75,6 +78,7 @@ impl Engine {
                 .map_err(err)?;
         }
         writer.commit().map_err(err)?;
+        crate::index::dedup::group_all(&store, dir, &mut writer)?;
         Engine::tuned(store, dir, analysis, ranking)
     }
 
@@ -193,7 +197,15 @@ impl Engine {
             offset: req.offset.min(articles),
             ..req.clone()
         };
-        let (parsed, mode) = self.parse_request(req)?;
+        let (mut parsed, mode) = self.parse_request(req)?;
+        let collapsed = if req.collapse {
+            let c = self.collapse(&searcher, parsed.query.box_clone(), req.sort)?;
+            parsed.notes.push(c.note());
+            parsed.query = c.query.box_clone();
+            Some(c)
+        } else {
+            None
+        };
         let first = self.first_pass(&searcher, parsed.query.as_ref(), req)?;
         let total = first.total;
         let facets = first.facets.clone();
@@ -221,7 +233,7 @@ impl Engine {
         let mut finder =
             PassageFinder::with_analyzer(parsed.patterns, &weights, self.analysis.index());
         let scored = req.sort == Sort::Relevance;
-        let hits = page
+        let hits: Vec<Hit> = page
             .into_iter()
             .enumerate()
             .map(|(i, (score, doc))| {
@@ -234,6 +246,12 @@ impl Engine {
                     &mut finder,
                     req.passages,
                 )
+            })
+            .map(|mut h| {
+                if let Some(c) = &collapsed {
+                    h.copies = c.copies.get(&h.id).cloned().unwrap_or_default();
+                }
+                h
             })
             .collect();
         Ok(SearchResults {
