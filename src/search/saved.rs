@@ -10,8 +10,8 @@ use std::path::Path;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use tantivy::DocAddress;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::{DocAddress, Searcher};
 
 use super::Engine;
 use crate::error::{Error, Result};
@@ -215,30 +215,34 @@ impl Engine {
                 &TopDocs::with_limit(total.max(1)).order_by_score(),
             )
             .map_err(err)?;
-        found
-            .iter()
-            .map(|(_, addr)| self.version_of(&searcher, *addr))
-            .collect()
-    }
-
-    fn version_of(&self, searcher: &Searcher, addr: DocAddress) -> Result<(String, u64)> {
-        let err = |e| Error::index(&self.dir, e);
-        let schema = self.store.index.schema();
-        let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
-        let mut id = String::new();
-        if let Some(ids) = fast
-            .str(schema.get_field_name(self.store.fields.id))
-            .map_err(err)?
-            && let Some(ord) = ids.term_ords(addr.doc_id).next()
-        {
-            ids.ord_to_str(ord, &mut id)
-                .map_err(|e| Error::io(&self.dir, e))?;
+        let mut by_segment: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
+        for (_, addr) in &found {
+            by_segment
+                .entry(addr.segment_ord)
+                .or_default()
+                .push(addr.doc_id);
         }
-        let version = fast
-            .u64(schema.get_field_name(self.store.fields.version))
-            .map_err(err)?
-            .first(addr.doc_id)
-            .unwrap_or(0);
-        Ok((id, version))
+        let schema = self.store.index.schema();
+        let mut out = Vec::with_capacity(found.len());
+        for (ord, docs) in by_segment {
+            let fast = searcher.segment_reader(ord).fast_fields();
+            let ids = fast
+                .str(schema.get_field_name(self.store.fields.id))
+                .map_err(err)?;
+            let versions = fast
+                .u64(schema.get_field_name(self.store.fields.version))
+                .map_err(err)?;
+            for doc in docs {
+                let mut id = String::new();
+                if let Some(ids) = &ids
+                    && let Some(t) = ids.term_ords(doc).next()
+                {
+                    ids.ord_to_str(t, &mut id)
+                        .map_err(|e| Error::io(&self.dir, e))?;
+                }
+                out.push((id, versions.first(doc).unwrap_or(0)));
+            }
+        }
+        Ok(out)
     }
 }
