@@ -113,12 +113,13 @@ impl Engine {
         let mut columns = HashMap::new();
         let mut out = Vec::with_capacity(found.len());
         for &(score, addr) in found {
-            if !columns.contains_key(&addr.segment_ord) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(addr.segment_ord)
+            {
                 let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
                 let ids = fast.str(schema.get_field_name(fields.id)).map_err(err)?;
                 let groups = fast.str(schema.get_field_name(fields.group)).map_err(err)?;
                 let dates = fast.date(schema.get_field_name(fields.date)).map_err(err)?;
-                columns.insert(addr.segment_ord, (ids, groups, dates));
+                slot.insert((ids, groups, dates));
             }
             let (ids, groups, dates) = &columns[&addr.segment_ord];
             let text = |c: &Option<tantivy::columnar::StrColumn>| -> Result<String> {

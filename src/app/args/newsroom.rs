@@ -50,7 +50,7 @@ pub enum SavedCommand {
         /// A name for the search
         name: String,
         #[command(flatten)]
-        search: SearchArgs,
+        search: Box<SearchArgs>,
     },
     /// List the saved searches.
     List {
