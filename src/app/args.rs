@@ -349,7 +349,7 @@ pub struct OutputArgs {
 
     /// Columns of csv and jsonl, comma-separated: rank, score, id, path, title, authors, date,
     /// source, section, topics, places, people, orgs, language, url, word_count, format,
-    /// passages
+    /// passages; and copies (with --collapse), only when named
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub fields: Vec<String>,
 

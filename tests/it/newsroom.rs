@@ -164,6 +164,21 @@ fn collapse_shows_one_hit_per_story_with_its_copies() {
         months,
         vec![("2024-03".to_string(), 2), ("2024-02".to_string(), 1)]
     );
+    let (_, csv, _) = env.run(&[
+        "search",
+        "bank",
+        "--collapse",
+        "--sort",
+        "oldest",
+        "--format",
+        "csv",
+        "--fields",
+        "id,copies",
+    ]);
+    assert_eq!(
+        csv,
+        "id,copies\ncorpus/paper2/d.txt,\ncorpus/wire/a.txt,corpus/paper1/b.txt; corpus/paper2/c.txt\ncorpus/sport/e.txt,\n"
+    );
     let (_, text, _) = env.run(&["search", "bank", "--collapse", "--sort", "oldest"]);
     assert!(
         text.contains("+ 2 copies: corpus/paper1/b.txt, corpus/paper2/c.txt"),
