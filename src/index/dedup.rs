@@ -174,6 +174,12 @@ pub fn regroup(
         let r = root(&mut parent, i);
         components.entry(r).or_default().push(i);
     }
+    // A rewrite deletes by id: an id that two live articles share (a file whose records
+    // repeat an id) is never rewritten, lest both go and one come back.
+    let mut id_count: HashMap<&str, usize> = HashMap::new();
+    for e in &entries {
+        *id_count.entry(e.id.as_str()).or_default() += 1;
+    }
     let fields = store.fields;
     for component in components.values() {
         let id = component
@@ -184,7 +190,7 @@ pub fn regroup(
         let size = component.len() as u64;
         for &i in component {
             let e = &entries[i];
-            if e.group == id && e.size == size {
+            if (e.group == id && e.size == size) || id_count[e.id.as_str()] > 1 {
                 continue;
             }
             let doc: TantivyDocument =

@@ -507,3 +507,29 @@ fn an_index_of_the_old_schema_asks_for_a_rebuild() {
     assert_eq!(code, 2);
     assert!(err.contains("--rebuild"), "{err}");
 }
+
+#[test]
+fn copies_that_share_an_id_are_never_lost_to_a_rewrite() {
+    let env = TestEnv::new();
+    let record = |id: &str, title: &str| {
+        serde_json::json!({"id": id, "title": title, "body": STORY.join("\n\n")}).to_string()
+    };
+    env.write(
+        "corpus/f.jsonl",
+        format!(
+            "{}\n{}\n{}\n",
+            record("1", "A"),
+            record("1", "B"),
+            record("2", "C")
+        ),
+    );
+    assert_eq!(env.run(&["index"]).0, 0);
+    assert_eq!(json(&env, &["search", "bank", "--json"])["total"], 3);
+    assert_eq!(
+        groups(&env),
+        group(
+            "corpus/f.jsonl#1",
+            &["corpus/f.jsonl#1", "corpus/f.jsonl#1", "corpus/f.jsonl#2"]
+        )
+    );
+}
