@@ -44,7 +44,7 @@ pub struct Fields {
     pub group: Field,
     /// Articles in the group, as of the last grouping.
     pub group_size: Field,
-    /// MinHash LSH band keys of the body (`index/minhash.rs`), one value per band.
+    /// MinHash LSH band keys of the body and of its opening (`index/minhash.rs`).
     pub bands: Field,
     /// Fingerprint of title and body: what saved searches compare to tell a changed article.
     pub version: Field,
@@ -220,7 +220,7 @@ impl Fields {
         doc.add_u64(self.file_mtime, stamp.mtime_ns);
         doc.add_text(self.group, group);
         doc.add_u64(self.group_size, size);
-        for band in crate::index::minhash::bands(&crate::index::minhash::shingles(&a.body)) {
+        for band in crate::index::minhash::keys(&a.body) {
             doc.add_u64(self.bands, band);
         }
         doc.add_u64(
