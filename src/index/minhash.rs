@@ -11,7 +11,6 @@ pub const SHINGLE_WORDS: usize = 5;
 /// 97.5% at 0.7 and 80% at 0.6 (1 - (1 - J^5)^20).
 pub const BANDS: usize = 20;
 pub const ROWS: usize = 5;
-const HASHES: usize = BANDS * ROWS;
 
 /// Papers trim copies at the end, which lowers Jaccard (a copy of 60% of the story has at
 /// most 0.6) but not the opening: the first `LEAD_WORDS` words get bands of their own,
