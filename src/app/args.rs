@@ -129,6 +129,15 @@ pub enum Command {
         lede serve --index ~/archive-index --listen 127.0.0.1:0\n  \
         lede serve --listen 0.0.0.0:7700     everyone who can reach this machine")]
     Serve(ServeArgs),
+    /// List the words and two-word phrases significant in QUERY's matches against the whole
+    /// index, by JLH score, with their document counts in both (docs/newsroom.md).
+    #[command(
+        after_help = "Examples:\n  lede terms crude\n  lede terms oil --since 1987-03 --format csv"
+    )]
+    Terms(TermsArgs),
+    /// Searches saved with the index: add, list, rm, and run (--new: only what is new).
+    #[command(subcommand)]
+    Saved(SavedCommand),
 }
 
 #[derive(Debug, Args)]
@@ -144,6 +153,9 @@ pub struct ServeArgs {
     #[arg(long, value_name = "ADDR", default_value = lede::serve::DEFAULT_LISTEN)]
     pub listen: std::net::SocketAddr,
 }
+
+mod newsroom;
+pub use newsroom::{SavedCommand, SavedFormat, TermsArgs};
 
 /// Where the articles are, where the index goes, and how files are read.
 #[derive(Debug, Args)]
@@ -334,6 +346,11 @@ pub struct SearchArgs {
     #[arg(long)]
     pub explain: bool,
 
+    /// One hit per near-duplicate group (wire copies), saying which copies it stands for;
+    /// the count and facets count stories (docs/newsroom.md)
+    #[arg(long, conflicts_with_all = ["all", "agg"])]
+    pub collapse: bool,
+
     /// Show how the query was read (its tree, each word's terms in each field, the spellings
     /// of hyphenated words) and stop
     #[arg(long)]
@@ -354,7 +371,7 @@ pub struct OutputArgs {
 
     /// Columns of csv and jsonl, comma-separated: rank, score, id, path, title, authors, date,
     /// source, section, topics, places, people, orgs, language, url, word_count, format,
-    /// passages
+    /// passages; and copies (with --collapse), only when named
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub fields: Vec<String>,
 
@@ -403,6 +420,10 @@ pub struct TrendArgs {
     /// The same as --match any
     #[arg(long)]
     pub any: bool,
+
+    /// Count stories, not copies: a near-duplicate group once, at its earliest date
+    #[arg(long)]
+    pub collapse: bool,
 
     #[command(flatten)]
     pub scope: ScopeArgs,
@@ -647,6 +668,7 @@ impl TrendArgs {
                 self.match_mode.combine()
             },
             normalize: self.normalize,
+            collapse: self.collapse,
         }
     }
 
@@ -716,6 +738,7 @@ impl SearchArgs {
             facets: self.facets.clone(),
             scope: self.scope.to_scope(),
             exact: self.exact,
+            collapse: self.collapse,
             sort: match self.sort {
                 SortArg::Relevance => Sort::Relevance,
                 SortArg::Newest => Sort::Newest,

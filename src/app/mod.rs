@@ -27,5 +27,7 @@ pub fn run(command: Command) -> Result<Exit> {
         Command::Stats(args) => commands::stats::run(&args),
         Command::Optimize(args) => commands::optimize::run(&args),
         Command::Serve(args) => commands::serve::run(&args),
+        Command::Terms(args) => commands::terms::run(&args),
+        Command::Saved(command) => commands::saved::run(&command),
     }
 }

@@ -22,6 +22,7 @@ use tantivy::{IndexWriter, Term};
 
 use crate::corpus::{self, CorpusFile, FileArticles, ReadOptions, Skip};
 use crate::error::{Error, Result};
+use crate::index::dedup;
 use crate::index::schema::{Fields, FileStamp};
 use crate::index::store::{self, Store};
 
@@ -205,6 +206,8 @@ pub struct Indexer {
     /// Keep `state` current as files are written (for `watch`, which compares later changes
     /// with it; a single run has no use for it after the walk).
     track: bool,
+    /// The opstamp of the last commit, recorded in each article written (`dedup.rs`).
+    committed: u64,
 }
 
 impl Indexer {
@@ -215,6 +218,9 @@ impl Indexer {
             check_root(root)?;
         }
         let store = store::open_for_writing(&req.index, req.rebuild)?;
+        if req.rebuild {
+            dedup::forget(&req.index);
+        }
         let writer: IndexWriter = store
             .index
             .writer(req.heap_bytes)
@@ -251,7 +257,13 @@ impl Indexer {
         roots.sort();
         roots.dedup();
         let state = load_state(&store, &req.index)?;
+        let committed = store
+            .index
+            .load_metas()
+            .map_err(|e| Error::index(&req.index, e))?
+            .opstamp;
         Ok(Indexer {
+            committed,
             store,
             writer,
             req: req.clone(),
@@ -458,7 +470,9 @@ impl Indexer {
                 for article in &read.articles {
                     summary.untitled += u64::from(article.title.trim().is_empty());
                     summary.bodiless += u64::from(article.body.trim().is_empty());
-                    ops.push(UserOperation::Add(fields.document(article, stamp)));
+                    let mut doc = fields.document(article, stamp);
+                    doc.add_u64(fields.written, self.committed);
+                    ops.push(UserOperation::Add(doc));
                 }
                 self.writer
                     .run(ops)
@@ -515,8 +529,31 @@ impl Indexer {
         } else {
             summary.committed = true;
         }
+        if summary.committed {
+            self.group()?;
+        }
         summary.total = self.num_articles()?;
         Ok(())
+    }
+
+    /// Brings the near-duplicate groups up to date with the last commit, in a commit of their
+    /// own (`dedup.rs`; not counted in the summary's commits).
+    fn group(&mut self) -> Result<()> {
+        let dir = &self.req.index;
+        let through = self.committed;
+        let since = match dedup::load_mark(dir) {
+            mark if mark == through => return Ok(()),
+            mark if mark > through => 0,
+            mark => mark,
+        };
+        let done = dedup::regroup(&self.store, dir, &self.writer, since, Default::default())?;
+        if done.rewritten > 0 {
+            let err = |e| Error::index(dir, e);
+            let mut commit = self.writer.prepare_commit().map_err(err)?;
+            commit.set_payload(&store::payload(&self.roots));
+            self.committed = commit.commit().map_err(err)?;
+        }
+        dedup::save_mark(dir, self.committed)
     }
 
     fn commit(&mut self, summary: &mut IndexSummary, final_commit: bool) -> Result<()> {
@@ -527,7 +564,7 @@ impl Indexer {
             eprintln!("lede: pausing in the final commit ({PAUSE_IN_FINAL_COMMIT} is set)");
             std::thread::sleep(Duration::from_secs(60));
         }
-        commit.commit().map_err(err)?;
+        self.committed = commit.commit().map_err(err)?;
         summary.commits += 1;
         self.pending = 0;
         self.last_commit = Instant::now();

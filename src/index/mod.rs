@@ -3,8 +3,10 @@
 //! (`indexer`), keeping it current (`watch`), and merging it (`maintenance`).
 
 pub mod analyzer;
+pub mod dedup;
 pub mod indexer;
 pub mod maintenance;
+pub mod minhash;
 pub mod schema;
 pub mod store;
 pub mod watch;

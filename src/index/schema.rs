@@ -15,7 +15,7 @@ use crate::model::FacetField;
 use crate::model::article::{ARTICLE_FORMATS, Article};
 
 /// Bumped whenever the schema or the analysis changes in a way an old index cannot serve.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -40,6 +40,16 @@ pub struct Fields {
     pub file_mtime: Field,
     /// Title and body again, neither stemmed nor stripped of stop words (`exact:`).
     pub exact: Field,
+    /// Near-duplicate group: the smallest article id of the group (`index/dedup.rs`).
+    pub group: Field,
+    /// Articles in the group, as of the last grouping.
+    pub group_size: Field,
+    /// MinHash LSH band keys of the body and of its opening (`index/minhash.rs`).
+    pub bands: Field,
+    /// Fingerprint of title and body: what saved searches compare to tell a changed article.
+    pub version: Field,
+    /// The index's commit opstamp when the article was written: what grouping compares.
+    pub written: Field,
 }
 
 /// The size and modification time of the file an article came from, as the walk saw them.
@@ -69,7 +79,7 @@ pub fn build() -> Schema {
         )
         .set_stored()
         .set_fast(tantivy::tokenizer::RAW_TOKENIZER_NAME);
-    sb.add_text_field("id", STRING | STORED);
+    sb.add_text_field("id", STRING | STORED | FAST);
     sb.add_text_field("path", keyword_raw());
     sb.add_text_field("title", news.clone());
     sb.add_text_field("body", news);
@@ -96,6 +106,12 @@ pub fn build() -> Schema {
     // What a re-run compares to tell changed files from unchanged ones.
     sb.add_u64_field("file_size", FAST);
     sb.add_u64_field("file_mtime", FAST);
+    // Near-duplicate groups and versions (docs/newsroom.md).
+    sb.add_text_field("group", STRING | STORED | FAST);
+    sb.add_u64_field("group_size", STORED | FAST);
+    sb.add_u64_field("bands", FAST);
+    sb.add_u64_field("version", STORED | FAST);
+    sb.add_u64_field("written", FAST);
     sb.build()
 }
 
@@ -144,11 +160,28 @@ impl Fields {
             file_size: f("file_size")?,
             file_mtime: f("file_mtime")?,
             exact: f("exact")?,
+            group: f("group")?,
+            group_size: f("group_size")?,
+            bands: f("bands")?,
+            version: f("version")?,
+            written: f("written")?,
         })
     }
 
     /// The tantivy document for an article read from a file with this stamp.
     pub fn document(&self, a: &Article, stamp: FileStamp) -> TantivyDocument {
+        // Alone in its group until grouping says otherwise (`index/dedup.rs`).
+        self.document_in_group(a, stamp, &a.id, 1)
+    }
+
+    /// The document for an article in a near-duplicate group of `size` articles.
+    pub fn document_in_group(
+        &self,
+        a: &Article,
+        stamp: FileStamp,
+        group: &str,
+        size: u64,
+    ) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_text(self.id, &a.id);
         doc.add_text(self.path, &a.path);
@@ -185,6 +218,15 @@ impl Fields {
         doc.add_text(self.format, a.format);
         doc.add_u64(self.file_size, stamp.size);
         doc.add_u64(self.file_mtime, stamp.mtime_ns);
+        doc.add_text(self.group, group);
+        doc.add_u64(self.group_size, size);
+        for band in crate::index::minhash::keys(&a.body) {
+            doc.add_u64(self.bands, band);
+        }
+        doc.add_u64(
+            self.version,
+            crate::index::minhash::fingerprint(&a.title, &a.body),
+        );
         doc
     }
 

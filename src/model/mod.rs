@@ -6,6 +6,7 @@ pub mod article;
 pub mod backend;
 pub mod dates;
 pub mod fields;
+pub mod newsroom;
 pub mod parse;
 pub mod request;
 pub mod results;
@@ -13,6 +14,7 @@ pub mod results;
 pub use article::Article;
 pub use backend::Backend;
 pub use fields::{FacetField, QUERY_FIELDS};
+pub use newsroom::{SavedRun, SavedSearch, Seen, SignificantTerm, TermsRequest, TermsResults};
 pub use request::{
     BatchLine, Combine, FacetRequest, Filter, Interval, Scope, SearchRequest, Sort, TrendQuery,
     TrendRequest,

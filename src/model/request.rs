@@ -42,6 +42,9 @@ pub struct SearchRequest {
     pub sort: Sort,
     /// Words without a field search the exact field: as written, not stemmed (`--exact`).
     pub exact: bool,
+    /// One hit per near-duplicate group; the count and facets count stories (`--collapse`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub collapse: bool,
 }
 
 impl Default for SearchRequest {
@@ -56,6 +59,7 @@ impl Default for SearchRequest {
             scope: Scope::default(),
             sort: Sort::Relevance,
             exact: false,
+            collapse: false,
         }
     }
 }
@@ -194,6 +198,9 @@ pub struct TrendRequest {
     pub combine: Combine,
     /// Also count every article in scope per bucket, and give each count as a share of it.
     pub normalize: bool,
+    /// Count stories, not copies: one match per near-duplicate group, at its earliest date.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub collapse: bool,
 }
 
 /// One line of a batch file.

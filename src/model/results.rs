@@ -61,6 +61,10 @@ pub struct Hit {
     /// The reader that read it: txt, json, html, sgml or feed.
     pub format: &'static str,
     pub passages: Vec<Passage>,
+    /// With `--collapse`: the ids of the other matching articles of this hit's near-duplicate
+    /// group, the copies it stands for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<String>,
 }
 
 /// One passage of an article's body.

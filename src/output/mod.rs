@@ -6,6 +6,7 @@
 //! decided by the front end (terminal, `--color`, NO_COLOR) and passed in; this module only
 //! paints the highlight ranges that the passages computed.
 
+mod newsroom;
 mod table;
 mod text;
 
@@ -15,6 +16,7 @@ use anstyle::{AnsiColor, Style};
 
 use crate::model::{Hit, SearchResults};
 
+pub use newsroom::*;
 pub use table::*;
 pub use text::*;
 

@@ -60,6 +60,8 @@ pub enum Column {
     WordCount,
     Format,
     Passages,
+    /// With `--collapse`: the ids of the copies a hit stands for (asked for by name only).
+    Copies,
 }
 
 impl Column {
@@ -83,6 +85,9 @@ impl Column {
         Column::Format,
         Column::Passages,
     ];
+
+    /// Columns given only when asked for by name.
+    pub const ON_REQUEST: [Column; 1] = [Column::Copies];
 
     /// The columns of csv when none are asked for.
     pub const CSV_DEFAULT: [Column; 8] = [
@@ -116,6 +121,7 @@ impl Column {
             Column::WordCount => "word_count",
             Column::Format => "format",
             Column::Passages => "passages",
+            Column::Copies => "copies",
         }
     }
 
@@ -127,9 +133,14 @@ impl Column {
                 let n = n.trim();
                 Column::ALL
                     .into_iter()
+                    .chain(Column::ON_REQUEST)
                     .find(|c| c.name() == n)
                     .ok_or_else(|| {
-                        let all: Vec<&str> = Column::ALL.iter().map(|c| c.name()).collect();
+                        let all: Vec<&str> = Column::ALL
+                            .iter()
+                            .chain(&Column::ON_REQUEST)
+                            .map(|c| c.name())
+                            .collect();
                         let hint = crate::model::fields::guess(n, all.iter().copied());
                         format!(
                             "unknown field '{n}' for --fields (fields: {}){hint}",
@@ -162,6 +173,7 @@ impl Column {
             Column::WordCount => serde_json::to_string(&hit.word_count),
             Column::Format => serde_json::to_string(&hit.format),
             Column::Passages => serde_json::to_string(&hit.passages),
+            Column::Copies => serde_json::to_string(&hit.copies),
         };
         text.unwrap_or_else(|_| "null".into())
     }
@@ -194,6 +206,7 @@ impl Column {
                 .map(|p| p.text.split_whitespace().collect::<Vec<_>>().join(" "))
                 .collect::<Vec<_>>()
                 .join(" … "),
+            Column::Copies => join(&hit.copies),
         }
     }
 }

@@ -228,6 +228,11 @@ fn write_hit(w: &mut impl Write, p: &Painter, hit: &Hit) -> io::Result<()> {
     write!(w, "   ")?;
     p.paint(w, META, &meta.join(" · "))?;
     writeln!(w)?;
+    if !hit.copies.is_empty() {
+        write!(w, "   ")?;
+        p.paint(w, DIM, &super::newsroom::copies_line(&hit.copies))?;
+        writeln!(w)?;
+    }
 
     for passage in &hit.passages {
         write!(w, "   ")?;
@@ -694,6 +699,7 @@ mod tests {
                     cut_before: true,
                     cut_after: false,
                 }],
+                copies: vec![],
             }],
             facets: vec![],
         }

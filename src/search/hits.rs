@@ -24,6 +24,7 @@ pub(super) fn hit(
         rank,
         score,
         passages: finder.passages(&a.body, passages),
+        copies: Vec::new(),
         section: format!("/{}", a.section.join("/")),
         word_count: a.word_count(),
         format: a.format,

@@ -10,6 +10,7 @@
 
 mod aggregate;
 pub mod batch;
+mod collapse;
 mod collect;
 mod explain;
 mod facets;
@@ -19,9 +20,11 @@ mod notes;
 mod page;
 mod passages;
 mod prepare;
+pub mod saved;
 mod similar;
 mod stats;
 mod stream;
+mod terms;
 mod trend;
 
 use std::path::{Path, PathBuf};
@@ -76,6 +79,7 @@ impl Engine {
                 .map_err(err)?;
         }
         writer.commit().map_err(err)?;
+        crate::index::dedup::group_all(&store, dir, &mut writer)?;
         Engine::tuned(store, dir, analysis, ranking)
     }
 
@@ -194,7 +198,15 @@ impl Engine {
             offset: req.offset.min(articles),
             ..req.clone()
         };
-        let (parsed, mode) = self.parse_request(req)?;
+        let (mut parsed, mode) = self.parse_request(req)?;
+        let collapsed = if req.collapse {
+            let c = self.collapse(&searcher, parsed.query.box_clone(), req.sort)?;
+            parsed.notes.push(c.note());
+            parsed.query = c.query.box_clone();
+            Some(c)
+        } else {
+            None
+        };
         let first = self.first_pass(&searcher, parsed.query.as_ref(), req)?;
         let total = first.total;
         let facets = first.facets.clone();
@@ -234,7 +246,7 @@ impl Engine {
         let mut title_finder =
             PassageFinder::with_analyzer(parsed.title_patterns, &weights, self.analysis.index());
         let scored = req.sort == Sort::Relevance;
-        let hits = page
+        let hits: Vec<Hit> = page
             .into_iter()
             .enumerate()
             .map(|(i, (score, doc))| {
@@ -249,6 +261,12 @@ impl Engine {
                 );
                 hit.title_highlights = title_finder.highlights(&hit.title);
                 hit
+            })
+            .map(|mut h| {
+                if let Some(c) = &collapsed {
+                    h.copies = c.copies.get(&h.id).cloned().unwrap_or_default();
+                }
+                h
             })
             .collect();
         if total == 0 {

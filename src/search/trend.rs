@@ -45,7 +45,13 @@ impl Engine {
         let mut notes = Vec::new();
         let mut counted = Vec::new();
         for q in &req.queries {
-            let (parsed, _) = self.parse_auto(&q.query, req.combine, &req.scope, false)?;
+            let (mut parsed, _) = self.parse_auto(&q.query, req.combine, &req.scope, false)?;
+            if req.collapse {
+                // Stories, each counted at its first appearance (`collapse.rs`).
+                let c = self.collapse(&searcher, parsed.query, crate::model::Sort::Oldest)?;
+                parsed.notes.push(c.note());
+                parsed.query = c.query;
+            }
             notes.extend(parsed.notes.iter().map(|n| format!("{}: {n}", q.label)));
             let counts = searcher
                 .search(parsed.query.as_ref(), &collector(req.split))

@@ -10,6 +10,8 @@ mod incremental;
 mod json_before;
 mod library;
 mod messy;
+mod newsroom;
+mod newsroom_eval;
 mod opensearch;
 mod queries;
 mod ranking;

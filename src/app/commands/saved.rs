@@ -1,0 +1,125 @@
+//! `lede saved`: searches kept with the index (`saved-searches.json`), listed, removed, and
+//! run, with `--new` for only what matches for the first time; text, JSON, JSON Lines, CSV
+//! or an Atom feed.
+
+use std::io::{self, Write};
+
+use anyhow::Result;
+use lede::search::saved;
+use lede::{Engine, index, output};
+
+use crate::app::args::{ColorWhen, SavedCommand, SavedFormat};
+use crate::app::config::print_notes;
+use crate::app::exit::Exit;
+
+pub fn run(command: &SavedCommand) -> Result<Exit> {
+    let dir = command.index();
+    if !index::store::exists(&dir) {
+        return Err(lede::Error::NoIndex { index: dir }.into());
+    }
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let exit = match command {
+        SavedCommand::Add { name, search } => {
+            // Read the query now, so that a search that cannot run is never saved.
+            let req = search.to_request();
+            Engine::open(&dir)?.parse(&req.query, req.combine, &req.scope, req.exact)?;
+            saved::add(&dir, name, req)?;
+            eprintln!("lede: saved '{name}' in {}", dir.display());
+            Exit::Success
+        }
+        SavedCommand::List { json, .. } => {
+            let all = saved::load(&dir)?;
+            if *json {
+                let list: Vec<_> = all
+                    .iter()
+                    .map(|s| {
+                        serde_json::json!({
+                            "name": s.name, "query": s.request.query, "request": s.request,
+                            "created": s.created, "last_run": s.last_run, "runs": s.runs,
+                            "seen": s.seen.len(),
+                        })
+                    })
+                    .collect();
+                serde_json::to_writer(&mut out, &serde_json::json!({ "saved": list }))?;
+                writeln!(out)?;
+            } else {
+                for s in &all {
+                    let last = s.last_run.map_or("never run".into(), |t| {
+                        format!("last run {}", t.strftime("%Y-%m-%d %H:%M"))
+                    });
+                    writeln!(
+                        out,
+                        "{}\t{}\t{last}, {} runs",
+                        s.name, s.request.query, s.runs
+                    )?;
+                }
+            }
+            Exit::found(!all.is_empty())
+        }
+        SavedCommand::Rm { name, .. } => {
+            saved::remove(&dir, name)?;
+            eprintln!("lede: removed '{name}'");
+            Exit::Success
+        }
+        SavedCommand::Run {
+            name,
+            new,
+            format,
+            json,
+            ..
+        } => {
+            let engine = Engine::open(&dir)?;
+            let run = engine.run_saved(name, *new)?;
+            print_notes(&run.results.notes);
+            let format = if *json { SavedFormat::Json } else { *format };
+            let printer = |f| output::Printer::new(f, &[], ColorWhen::Auto.resolve());
+            match format {
+                SavedFormat::Atom => {
+                    output::write_atom(&mut out, &run, &dir.to_string_lossy())?;
+                }
+                SavedFormat::Json => {
+                    serde_json::to_writer(&mut out, &run)?;
+                    writeln!(out)?;
+                }
+                SavedFormat::Text => {
+                    if *new {
+                        writeln!(
+                            out,
+                            "{}: {} new of {} matching{}",
+                            run.name,
+                            run.new,
+                            run.matched,
+                            if run.baseline {
+                                " (first run: baseline set)"
+                            } else {
+                                ""
+                            }
+                        )?;
+                    }
+                    if !run.results.hits.is_empty() {
+                        printer(output::Format::Text)
+                            .map_err(anyhow::Error::msg)?
+                            .results(&mut out, &run.results)?;
+                    }
+                }
+                SavedFormat::Jsonl | SavedFormat::Csv => {
+                    let f = if format == SavedFormat::Csv {
+                        output::Format::Csv
+                    } else {
+                        output::Format::Jsonl
+                    };
+                    printer(f)
+                        .map_err(anyhow::Error::msg)?
+                        .results(&mut out, &run.results)?;
+                }
+            }
+            if *new {
+                Exit::found(run.new > 0)
+            } else {
+                Exit::found(run.matched > 0)
+            }
+        }
+    };
+    out.flush()?;
+    Ok(exit)
+}
