@@ -53,7 +53,7 @@ pub fn write(shared: &Path, out: &Path) -> anyhow::Result<Mix> {
             }
             // A folder per thousand articles, as an archive would shard them.
             let dir = target.join(format!("{:02}", n / 1000));
-            if n % 1000 == 0 {
+            if n.is_multiple_of(1000) {
                 fs::create_dir_all(&dir)?;
             }
             let text = format!("{}\n\n{}\n", a.title.trim(), a.body.trim());

@@ -495,14 +495,8 @@ pub fn print(r: &Report) {
 fn print_yardsticks(r: &Report) {
     println!();
     println!(
-        "{:<14}{:>10}{:>12}{:>10}{:>12}{:>12}   {}",
-        "engine",
-        "index s",
-        "index MB",
-        "x text",
-        "search p50",
-        "search p95",
-        "lede / engine (index time, size, p50, p95)"
+        "{:<14}{:>10}{:>12}{:>10}{:>12}{:>12}   lede / engine: index time, size, p50, p95",
+        "engine", "index s", "index MB", "x text", "search p50", "search p95"
     );
     let mb = |b: u64| b as f64 / 1e6;
     let x = |b: u64| b as f64 / r.bytes.max(1) as f64;

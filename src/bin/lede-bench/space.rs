@@ -45,7 +45,7 @@ pub fn print(dir: &Path) -> anyhow::Result<()> {
     let mut sorted: Vec<_> = rows.into_iter().filter(|(_, b)| *b > 0).collect();
     sorted.push((("store".into(), "(all)".into()), store));
     sorted.push((("store".into(), "(offsets)".into()), store_offsets));
-    sorted.sort_by(|a, b| b.1.cmp(&a.1));
+    sorted.sort_by_key(|b| std::cmp::Reverse(b.1));
     for ((part, field), bytes) in sorted {
         println!(
             "{part:<12}{field:<14}{:>10.3}{:>7.1}%",
