@@ -308,9 +308,16 @@ fn sample_queries(roots: &[PathBuf], n: usize) -> Vec<String> {
         .filter(|f| opts.check(&f.path).is_ok())
         .collect();
     let mut queries = Vec::new();
-    let mut i = 0;
     let step = (files.len() / n.max(1)).max(1);
-    while queries.len() < n && i < files.len() {
+    // Files spread through the corpus; a second pass halfway between them when some had too
+    // few words, so that `n` queries come back whenever the corpus has them.
+    let picks = (0..files.len())
+        .step_by(step)
+        .chain((step / 2..files.len()).step_by(step).filter(|_| step > 1));
+    for i in picks {
+        if queries.len() == n {
+            break;
+        }
         if let Ok(read) = corpus::read(files[i], &opts)
             && let Some(article) = read.articles.first()
         {
@@ -330,7 +337,6 @@ fn sample_queries(roots: &[PathBuf], n: usize) -> Vec<String> {
                 });
             }
         }
-        i += step;
     }
     queries
 }
