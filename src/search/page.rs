@@ -107,16 +107,7 @@ impl Engine {
         let path_name = schema.get_field_name(self.store.fields.path);
         let mut window: Vec<((i32, i64), String, DocAddress)> = Vec::with_capacity(stop - start);
         for (date, addr) in &dated[start..stop] {
-            let segment = searcher.segment_reader(addr.segment_ord);
-            let mut path = String::new();
-            if let Some(column) = segment.fast_fields().str(path_name).map_err(err)?
-                && let Some(ord) = column.term_ords(addr.doc_id).next()
-            {
-                column
-                    .ord_to_str(ord, &mut path)
-                    .map_err(|e| Error::io(&self.dir, e))?;
-            }
-            window.push((key(date), path, *addr));
+            window.push((key(date), self.path_of(searcher, path_name, *addr)?, *addr));
         }
         window.sort();
         window
@@ -158,27 +149,54 @@ impl Engine {
                 .search(query, &TopDocs::with_limit(fetch).order_by_score())
                 .map_err(err)?;
         }
-        // (score, path, document), ordered by score and then path
-        let path = self.store.fields.path;
-        let mut docs = found
+        // Ordered by score and then path. Paths come from their fast column, and only for
+        // runs of equal scores that reach into the page (each lookup decodes a block of the
+        // column's dictionary); only the page's own documents are read from the store (each
+        // read decompresses a block, and the first pass fetches 16 more than the page).
+        let schema = self.store.index.schema();
+        let path_name = schema.get_field_name(self.store.fields.path);
+        found.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut keyed: Vec<(f32, String, DocAddress)> = found
             .into_iter()
-            .map(|(score, addr)| {
-                let doc: TantivyDocument = searcher.doc(addr).map_err(err)?;
-                let key = doc
-                    .get_first(path)
-                    .and_then(|v| tantivy::schema::Value::as_str(&v))
-                    .unwrap_or_default()
-                    .to_string();
-                Ok((score, key, doc))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        docs.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        Ok(docs
+            .map(|(score, addr)| (score, String::new(), addr))
+            .collect();
+        let mut i = 0;
+        while i < keyed.len() {
+            let mut j = i + 1;
+            while j < keyed.len() && keyed[j].0.total_cmp(&keyed[i].0).is_eq() {
+                j += 1;
+            }
+            if j - i > 1 && i < want && j > offset {
+                for k in &mut keyed[i..j] {
+                    k.1 = self.path_of(searcher, path_name, k.2)?;
+                }
+                keyed[i..j].sort_by(|a, b| a.1.cmp(&b.1));
+            }
+            i = j;
+        }
+        keyed
             .into_iter()
             .skip(offset)
             .take(limit)
-            .map(|(score, _, doc)| (score, doc))
-            .collect())
+            .map(|(score, _, addr)| Ok((score, searcher.doc(addr).map_err(err)?)))
+            .collect()
+    }
+
+    /// The path of a document, from the path's fast column.
+    fn path_of(&self, searcher: &Searcher, path_name: &str, addr: DocAddress) -> Result<String> {
+        let segment = searcher.segment_reader(addr.segment_ord);
+        let mut path = String::new();
+        if let Some(column) = segment
+            .fast_fields()
+            .str(path_name)
+            .map_err(|e| Error::index(&self.dir, e))?
+            && let Some(ord) = column.term_ords(addr.doc_id).next()
+        {
+            column
+                .ord_to_str(ord, &mut path)
+                .map_err(|e| Error::io(&self.dir, e))?;
+        }
+        Ok(path)
     }
 }
 

@@ -15,6 +15,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Print where an index's bytes go, by component and field
+    Space {
+        /// Index folder
+        #[arg(value_name = "INDEX")]
+        index: PathBuf,
+    },
     /// Write a deterministic synthetic corpus (one article per .txt file, or JSON Lines)
     Gen {
         /// Number of articles
@@ -29,12 +35,27 @@ pub enum Command {
         /// Write JSON Lines files of 10,000 articles instead
         #[arg(long)]
         jsonl: bool,
+        /// Write the news mix instead (BBC, Reuters-21578 one article per file, the seed;
+        /// see `run --news-mix`), from the corpora under this folder
+        #[arg(long, value_name = "SHARED", conflicts_with_all = ["articles", "jsonl"])]
+        news_mix: Option<PathBuf>,
     },
     /// Index a corpus and time indexing, re-indexing and searches; print a table
     Run {
         /// Corpus folders
-        #[arg(value_name = "CORPUS", required = true)]
+        #[arg(value_name = "CORPUS", required_unless_present = "news_mix")]
         corpus: Vec<PathBuf>,
+        /// Measure on the news mix (BBC, Reuters-21578 one article per file, the seed),
+        /// written into a temporary folder from --shared and removed afterwards
+        #[arg(long, conflicts_with = "corpus")]
+        news_mix: bool,
+        /// The folder holding corpora/ and seed/ (for --news-mix)
+        #[arg(long, value_name = "DIR", default_value = "../shared")]
+        shared: PathBuf,
+        /// Also index and search the same files with Xapian (omindex, quest) and tantivy-cli
+        /// (tantivy), each skipped with a notice when not on PATH; lede as ratios of them
+        #[arg(long)]
+        yardsticks: bool,
         /// Index folder (rebuilt)
         #[arg(long, value_name = "DIR", default_value = "target/bench-index")]
         index: PathBuf,
@@ -42,7 +63,7 @@ pub enum Command {
         #[arg(long, default_value_t = 5)]
         rounds: usize,
         /// Queries sampled from the corpus
-        #[arg(long, default_value_t = 30)]
+        #[arg(long, default_value_t = 40)]
         queries: usize,
         /// Time searches on the index as it is (no indexing)
         #[arg(long)]

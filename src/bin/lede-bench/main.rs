@@ -4,8 +4,11 @@
 mod baseline;
 mod cli;
 mod generate;
+mod newsmix;
 mod run;
 mod serve;
+mod space;
+mod yardsticks;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,11 +27,29 @@ fn main() -> ExitCode {
 
 fn real_main() -> anyhow::Result<()> {
     match cli::Cli::parse().command {
+        cli::Command::Space { index } => space::print(&index)?,
         cli::Command::Gen {
             articles,
             seed,
             out,
             jsonl,
+            news_mix: Some(shared),
+        } => {
+            let _ = (articles, seed, jsonl);
+            let mix = newsmix::write(&shared, &out)?;
+            println!(
+                "wrote the news mix: {} files ({:.1} MB) to '{}'",
+                mix.files,
+                mix.bytes as f64 / 1e6,
+                out.display()
+            );
+        }
+        cli::Command::Gen {
+            articles,
+            seed,
+            out,
+            jsonl,
+            news_mix: None,
         } => {
             let started = std::time::Instant::now();
             let s = generate::generate(&generate::GenOptions {
@@ -47,7 +68,10 @@ fn real_main() -> anyhow::Result<()> {
             );
         }
         cli::Command::Run {
-            corpus,
+            mut corpus,
+            news_mix,
+            shared,
+            yardsticks,
             index,
             rounds,
             queries,
@@ -56,6 +80,18 @@ fn real_main() -> anyhow::Result<()> {
             baseline,
             json,
         } => {
+            let mix_dir =
+                std::env::temp_dir().join(format!("lede-news-mix-{}", std::process::id()));
+            if news_mix {
+                let mix = newsmix::write(&shared, &mix_dir)?;
+                eprintln!(
+                    "news mix: {} files, {:.1} MB in '{}'",
+                    mix.files,
+                    mix.bytes as f64 / 1e6,
+                    mix_dir.display()
+                );
+                corpus = vec![mix_dir.clone()];
+            }
             let report = run::run(&run::RunOptions {
                 corpus,
                 index,
@@ -64,7 +100,12 @@ fn real_main() -> anyhow::Result<()> {
                 reuse,
                 broad,
                 baseline,
-            })?;
+                yardsticks,
+            });
+            if news_mix {
+                let _ = std::fs::remove_dir_all(&mix_dir);
+            }
+            let report = report?;
             if json {
                 println!("{}", serde_json::to_string(&report)?);
             } else {

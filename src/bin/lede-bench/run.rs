@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::baseline::{self, Baseline, Variant};
+use crate::yardsticks::{self, Yardstick};
 use lede::corpus::{self, ReadOptions};
 use lede::indexer::{self, IndexRequest, Silent};
 use lede::{Engine, SearchRequest};
@@ -26,6 +27,8 @@ pub struct RunOptions {
     pub broad: String,
     /// Time tantivy alone on the same files too.
     pub baseline: bool,
+    /// Index and search the same files with Xapian and tantivy-cli too, where installed.
+    pub yardsticks: bool,
 }
 
 /// Latency percentiles, in milliseconds.
@@ -87,6 +90,10 @@ pub struct Report {
     /// Monthly counts of each sampled query, and of the broad query.
     pub trend: Latency,
     pub broad_trend: Latency,
+    /// Xapian and tantivy-cli on the same files and queries (with `--yardsticks`).
+    pub yardsticks: Vec<Yardstick>,
+    /// Yardsticks skipped, and why.
+    pub notices: Vec<String>,
 }
 
 pub fn run(opts: &RunOptions) -> anyhow::Result<Report> {
@@ -215,8 +222,34 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<Report> {
     report.trend = trend(&queries, opts.rounds)?;
     report.broad_trend = trend(std::slice::from_ref(&opts.broad), opts.rounds * 4)?;
 
+    // Whole processes: lede and each yardstick in turn for every query, so that a change in
+    // the machine's load falls on all of them alike.
+    let mut engines = Vec::new();
+    if opts.yardsticks {
+        for engine in yardsticks::Engine::ALL {
+            match engine.find() {
+                Ok(version) => {
+                    let dir = opts.index.with_extension(engine.name());
+                    let seconds = if opts.reuse && dir.exists() {
+                        0.0
+                    } else {
+                        engine.index(&opts.corpus, &dir)?
+                    };
+                    report.yardsticks.push(Yardstick {
+                        engine: engine.name().into(),
+                        version,
+                        index_seconds: seconds,
+                        index_bytes: dir_size_all(&dir),
+                        ..Yardstick::default()
+                    });
+                    engines.push((engine, dir));
+                }
+                Err(notice) => report.notices.push(notice),
+            }
+        }
+    }
     let lede = std::env::current_exe()?.with_file_name("lede");
-    let mut samples = Vec::new();
+    let mut samples = vec![Vec::new(); engines.len() + 1];
     for q in queries
         .iter()
         .cycle()
@@ -229,9 +262,23 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<Report> {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()?;
-        samples.push(started.elapsed());
+        samples[0].push(started.elapsed());
+        for (i, (engine, dir)) in engines.iter().enumerate() {
+            let started = Instant::now();
+            engine.search(dir, q).status()?;
+            samples[i + 1].push(started.elapsed());
+        }
     }
-    report.process = Latency::of(samples);
+    let mut samples = samples.into_iter();
+    report.process = Latency::of(samples.next().unwrap_or_default());
+    for (y, s) in report.yardsticks.iter_mut().zip(samples) {
+        y.process = Latency::of(s);
+        let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+        y.lede_index_time_ratio = ratio(report.index_seconds, y.index_seconds);
+        y.lede_index_size_ratio = ratio(report.index_bytes as f64, y.index_bytes as f64);
+        y.lede_search_p50_ratio = ratio(report.process.p50, y.process.p50);
+        y.lede_search_p95_ratio = ratio(report.process.p95, y.process.p95);
+    }
 
     if Command::new("rg").arg("--version").output().is_ok() {
         let mut samples = Vec::new();
@@ -261,9 +308,16 @@ pub fn sample_queries(roots: &[PathBuf], n: usize) -> Vec<String> {
         .filter(|f| opts.check(&f.path).is_ok())
         .collect();
     let mut queries = Vec::new();
-    let mut i = 0;
     let step = (files.len() / n.max(1)).max(1);
-    while queries.len() < n && i < files.len() {
+    // Files spread through the corpus; a second pass halfway between them when some had too
+    // few words, so that `n` queries come back whenever the corpus has them.
+    let picks = (0..files.len())
+        .step_by(step)
+        .chain((step / 2..files.len()).step_by(step).filter(|_| step > 1));
+    for i in picks {
+        if queries.len() == n {
+            break;
+        }
         if let Ok(read) = corpus::read(files[i], &opts)
             && let Some(article) = read.articles.first()
         {
@@ -283,9 +337,19 @@ pub fn sample_queries(roots: &[PathBuf], n: usize) -> Vec<String> {
                 });
             }
         }
-        i += step;
     }
     queries
+}
+
+/// Bytes of every file under `dir`.
+fn dir_size_all(dir: &std::path::Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
 }
 
 pub fn cpu_model() -> String {
@@ -425,4 +489,45 @@ pub fn print(r: &Report) {
         None => println!("{:<22}not installed", "ripgrep"),
     }
     println!("{:<22}{}", "queries", r.queries.len());
+    if !r.yardsticks.is_empty() {
+        print_yardsticks(r);
+    }
+    for notice in &r.notices {
+        println!("{:<22}{notice}", "yardstick skipped");
+    }
+}
+
+/// lede beside the yardsticks: absolute figures, then lede's as ratios of theirs.
+fn print_yardsticks(r: &Report) {
+    println!();
+    println!(
+        "{:<14}{:>10}{:>12}{:>10}{:>12}{:>12}   lede / engine: index time, size, p50, p95",
+        "engine", "index s", "index MB", "x text", "search p50", "search p95"
+    );
+    let mb = |b: u64| b as f64 / 1e6;
+    let x = |b: u64| b as f64 / r.bytes.max(1) as f64;
+    println!(
+        "{:<14}{:>10.2}{:>12.1}{:>10.2}{:>9.2} ms{:>9.2} ms",
+        "lede",
+        r.index_seconds,
+        mb(r.index_bytes),
+        x(r.index_bytes),
+        r.process.p50,
+        r.process.p95
+    );
+    for y in &r.yardsticks {
+        println!(
+            "{:<14}{:>10.2}{:>12.1}{:>10.2}{:>9.2} ms{:>9.2} ms   {:.2}x  {:.2}x  {:.2}x  {:.2}x",
+            y.engine,
+            y.index_seconds,
+            mb(y.index_bytes),
+            x(y.index_bytes),
+            y.process.p50,
+            y.process.p95,
+            y.lede_index_time_ratio,
+            y.lede_index_size_ratio,
+            y.lede_search_p50_ratio,
+            y.lede_search_p95_ratio
+        );
+    }
 }
