@@ -12,3 +12,4 @@ mod messy;
 mod queries;
 mod relevance;
 mod scripting;
+mod trust;
