@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use jiff::Timestamp;
 use lede::corpus::json::Target;
-use lede::corpus::{DEFAULT_MAX_BYTES, Format};
+use lede::corpus::{DEFAULT_MAX_ARTICLE_BYTES, DEFAULT_MAX_BYTES, Format};
 use lede::indexer::{DEFAULT_COMMIT_ARTICLES, DEFAULT_HEAP_BYTES, IndexRequest};
 use lede::model::parse;
 use lede::{
@@ -160,7 +160,8 @@ pub use newsroom::{SavedCommand, SavedFormat, TermsArgs};
 /// Where the articles are, where the index goes, and how files are read.
 #[derive(Debug, Args)]
 pub struct CorpusArgs {
-    /// Folders of articles to index [default: corpus]
+    /// Folders of articles to index [default: the index's own folders, or corpus for a new
+    /// index]
     #[arg(value_name = "CORPUS")]
     pub corpus: Vec<PathBuf>,
 
@@ -188,10 +189,22 @@ pub struct CorpusArgs {
     #[arg(long = "ext", value_name = "EXT=READER", value_parser = parse_ext)]
     pub extensions: Vec<(String, Format)>,
 
+    /// Leave out files and folders that match GLOB, a gitignore line matched against the
+    /// path inside each folder, e.g. `README.txt` or `*-strings.lc.txt` (repeatable). A
+    /// `.ledeignore` file in a folder lists more, one a line, for every run
+    #[arg(long, value_name = "GLOB", value_parser = parse_exclude)]
+    pub exclude: Vec<String>,
+
     /// Read at most this many MB of one file (the rest is left out, with a warning)
     #[arg(long, value_name = "MB", default_value_t = DEFAULT_MAX_BYTES >> 20,
           value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub max_file_mb: u64,
+
+    /// Index at most this many MB of one article's text (the rest is left out, with a
+    /// warning): indexing an article takes about five times its size in memory
+    #[arg(long, value_name = "MB", default_value_t = DEFAULT_MAX_ARTICLE_BYTES >> 20,
+          value_parser = clap::value_parser!(u64).range(1..=4000))]
+    pub max_article_mb: u64,
 
     /// Memory for the index writer's buffers, in MB (32 to 4000: tantivy gives one thread
     /// at most 4 GB, and larger buffers gain little)
@@ -630,10 +643,14 @@ pub enum ColorWhen {
 }
 
 impl CorpusArgs {
-    /// The library request; no corpus given means `corpus`.
+    /// The library request; no corpus given means the folders the index was built from, or
+    /// `corpus` for a new index.
     pub fn to_request(&self) -> IndexRequest {
         let roots = if self.corpus.is_empty() {
-            vec![PathBuf::from(DEFAULT_CORPUS)]
+            lede::index::store::recorded_roots(&self.index)
+                .filter(|roots| !roots.is_empty())
+                .map(|roots| roots.into_iter().map(PathBuf::from).collect())
+                .unwrap_or_else(|| vec![PathBuf::from(DEFAULT_CORPUS)])
         } else {
             self.corpus.clone()
         };
@@ -644,6 +661,8 @@ impl CorpusArgs {
         req.read.fields.overrides = self.fields.clone();
         req.read.extensions = self.extensions.clone();
         req.read.max_bytes = self.max_file_mb << 20;
+        req.read.max_article_bytes = self.max_article_mb << 20;
+        req.exclude = self.exclude.clone();
         req
     }
 }
@@ -707,6 +726,11 @@ fn parse_field(arg: &str) -> Result<(Target, String), String> {
     let target = Target::from_name(name)
         .ok_or_else(|| format!("unknown field '{name}' (fields: {})", Target::NAMES))?;
     Ok((target, key.to_string()))
+}
+
+fn parse_exclude(arg: &str) -> Result<String, String> {
+    lede::corpus::walk::check_exclude(arg)?;
+    Ok(arg.to_string())
 }
 
 fn parse_ext(arg: &str) -> Result<(String, Format), String> {

@@ -287,37 +287,48 @@ fn main_text(doc: &Html) -> String {
     text.finish()
 }
 
+/// The text under `node`, in document order. Iterative, with its own stack: a page of tens of
+/// thousands of nested elements (which html5ever builds happily) would overflow the thread's
+/// stack if each level were a call.
 fn walk(node: NodeRef<'_, Node>, out: &mut TextBuilder) {
-    match node.value() {
-        Node::Text(t) => out.push(t),
-        Node::Element(e) => {
-            let name = e.name();
-            if SKIPPED.contains(&name)
-                || e.has_class("byline", scraper::CaseSensitivity::AsciiCaseInsensitive)
-            {
-                return;
-            }
-            if name == "br" {
-                out.line_break();
-                return;
-            }
-            let block = BLOCKS.contains(&name);
-            if block {
+    enum Step<'a> {
+        Enter(NodeRef<'a, Node>),
+        /// The end of a block element: a paragraph ends there.
+        Close,
+    }
+    let mut stack = vec![Step::Enter(node)];
+    while let Some(step) = stack.pop() {
+        let node = match step {
+            Step::Enter(node) => node,
+            Step::Close => {
                 out.paragraph();
+                continue;
             }
-            for child in node.children() {
-                walk(child, out);
+        };
+        match node.value() {
+            Node::Text(t) => out.push(t),
+            Node::Element(e) => {
+                let name = e.name();
+                if SKIPPED.contains(&name)
+                    || e.has_class("byline", scraper::CaseSensitivity::AsciiCaseInsensitive)
+                {
+                    continue;
+                }
+                if name == "br" {
+                    out.line_break();
+                    continue;
+                }
+                if BLOCKS.contains(&name) {
+                    out.paragraph();
+                    stack.push(Step::Close);
+                }
+                stack.extend(node.children().rev().map(Step::Enter));
             }
-            if block {
-                out.paragraph();
+            Node::Document | Node::Fragment => {
+                stack.extend(node.children().rev().map(Step::Enter));
             }
+            _ => {}
         }
-        Node::Document | Node::Fragment => {
-            for child in node.children() {
-                walk(child, out);
-            }
-        }
-        _ => {}
     }
 }
 
@@ -456,6 +467,48 @@ mod tests {
         assert_eq!(a.date.unwrap().to_string(), "2024-02-27T18:00:00Z");
         assert_eq!(a.language.as_deref(), Some("en"));
         assert_eq!(a.body, "By one vote.");
+    }
+
+    /// Issue 18: 20,000 to 30,000 nested elements overflowed the stack and aborted `lede index`.
+    /// Read here on a thread with a 512 KiB stack (a quarter of rayon's), so any recursion
+    /// per level of nesting would still fail.
+    #[test]
+    fn deeply_nested_html_is_read_without_overflowing_the_stack() {
+        let reads = std::thread::Builder::new()
+            .stack_size(512 << 10)
+            .spawn(|| {
+                let mut texts = Vec::new();
+                for tag in ["div", "span", "b", "blockquote"] {
+                    let depth = 30_000;
+                    let page = format!(
+                        "<html><head><title>Deep {tag}</title></head><body>{}the bottom{}</body></html>",
+                        format!("<{tag}>").repeat(depth),
+                        format!("</{tag}>").repeat(depth)
+                    );
+                    let a = parse(&page);
+                    texts.push((a.title, a.body));
+                    let unclosed = format!("<p>top {}", format!("<{tag}>x ").repeat(depth));
+                    let text = fragment_text(&unclosed);
+                    texts.push((String::new(), text[..=text.find('x').unwrap()].to_string()));
+                }
+                texts
+            })
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+        assert_eq!(
+            reads,
+            [
+                ("Deep div".to_string(), "the bottom".to_string()),
+                (String::new(), "top\n\nx".to_string()),
+                ("Deep span".to_string(), "the bottom".to_string()),
+                (String::new(), "top x".to_string()),
+                ("Deep b".to_string(), "the bottom".to_string()),
+                (String::new(), "top x".to_string()),
+                ("Deep blockquote".to_string(), "the bottom".to_string()),
+                (String::new(), "top\n\nx".to_string()),
+            ]
+        );
     }
 
     #[test]

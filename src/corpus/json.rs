@@ -127,39 +127,77 @@ pub struct Records {
     pub warnings: Vec<String>,
 }
 
-impl Records {
-    /// Keeps an article, and its warning under its record's name (`line 3: ...`).
+/// Warnings kept for one file; past them, the rest are counted in one last warning (a file
+/// of a million malformed lines would otherwise hold a million messages).
+pub const MAX_WARNINGS: usize = 100;
+
+/// Where a reader puts what it reads: each article as soon as it is read (so that a file of
+/// many records is never held whole), and the warnings.
+pub struct Sink<'a> {
+    each: &'a mut dyn FnMut(usize, Article),
+    warnings: &'a mut Vec<String>,
+    /// Warnings past [`MAX_WARNINGS`].
+    more: u64,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(each: &'a mut dyn FnMut(usize, Article), warnings: &'a mut Vec<String>) -> Self {
+        Sink {
+            each,
+            warnings,
+            more: 0,
+        }
+    }
+
+    fn warn(&mut self, warning: String) {
+        if self.warnings.len() < MAX_WARNINGS {
+            self.warnings.push(warning);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// Hands on an article, and its warning under its record's name (`line 3: ...`).
     fn push(&mut self, n: usize, (article, warning): (Article, Option<String>), unit: &str) {
         if let Some(w) = warning {
-            self.warnings.push(match n {
+            self.warn(match n {
                 0 => w,
                 n => format!("{unit} {n}: {w}"),
             });
         }
-        self.articles.push((n, article));
+        (self.each)(n, article);
+    }
+
+    fn finish(self) {
+        if self.more > 0 {
+            self.warnings
+                .push(format!("{} more warnings like these", self.more));
+        }
     }
 }
 
-/// Reads a `.json` file.
+/// Reads a `.json` file into memory (for tests; lede reads with [`read_document`]).
 pub fn parse_document(text: &str, map: &FieldMap) -> Records {
     let mut out = Records::default();
+    let mut each = |n, a| out.articles.push((n, a));
+    read_document(text, map, Sink::new(&mut each, &mut out.warnings));
+    out
+}
+
+/// Reads a `.json` file, handing on each article as it is read: a top-level array is read an
+/// item at a time, never as a whole.
+pub fn read_document(text: &str, map: &FieldMap, mut out: Sink) {
+    if text.trim_start().starts_with('[') {
+        read_array(text, map, &mut out);
+        out.finish();
+        return;
+    }
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            // An array cut off or broken part way: the whole items before the break count.
-            let items = items_before_error(text);
-            out.warnings.push(format!(
-                "malformed JSON at line {}, column {} ({e}): {}",
-                e.line(),
-                e.column(),
-                match items.len() {
-                    0 => "nothing in it could be read".to_string(),
-                    1 => "the 1 item before it is read".to_string(),
-                    n => format!("the {n} items before it are read"),
-                }
-            ));
-            read_items(&items, map, &mut out);
-            return out;
+            out.warn(malformed(&e, 0));
+            out.finish();
+            return;
         }
     };
     match value {
@@ -168,7 +206,7 @@ pub fn parse_document(text: &str, map: &FieldMap) -> Records {
             Some(items) => read_items(items, map, &mut out),
             None => out.push(0, article(&obj, map), "item"),
         },
-        other => out.warnings.push(format!(
+        other => out.warn(format!(
             "the JSON is a {}, not an object or an array of objects",
             match other {
                 Value::String(_) => "string",
@@ -178,43 +216,76 @@ pub fn parse_document(text: &str, map: &FieldMap) -> Records {
             }
         )),
     }
-    out
+    out.finish();
 }
 
-fn read_items(items: &[Value], map: &FieldMap, out: &mut Records) {
-    for (i, item) in items.iter().enumerate() {
-        match item.as_object() {
-            Some(obj) => out.push(i + 1, article(obj, map), "item"),
-            None => out
-                .warnings
-                .push(format!("item {} of the array is not an object", i + 1)),
+/// The warning for JSON broken at `e`, after `items` whole items were read.
+fn malformed(e: &serde_json::Error, items: usize) -> String {
+    // serde_json stops at 128 levels of nesting; say so plainly.
+    let what = if e.to_string().starts_with("recursion limit exceeded") {
+        "nested more than 128 levels deep".to_string()
+    } else {
+        e.to_string()
+    };
+    format!(
+        "malformed JSON at line {}, column {} ({what}): {}",
+        e.line(),
+        e.column(),
+        match items {
+            0 => "nothing in it could be read".to_string(),
+            1 => "the 1 item before it is read".to_string(),
+            n => format!("the {n} items before it are read"),
         }
+    )
+}
+
+fn read_item(i: usize, item: &Value, map: &FieldMap, out: &mut Sink) {
+    match item.as_object() {
+        Some(obj) => out.push(i + 1, article(obj, map), "item"),
+        None => out.warn(format!("item {} of the array is not an object", i + 1)),
     }
 }
 
-/// The items of a top-level array up to the first one that does not parse (none when the
-/// text is not an array).
-fn items_before_error(text: &str) -> Vec<Value> {
+fn read_items(items: &[Value], map: &FieldMap, out: &mut Sink) {
+    for (i, item) in items.iter().enumerate() {
+        read_item(i, item, map, out);
+    }
+}
+
+/// A top-level array, an item at a time; an array cut off or broken part way keeps the whole
+/// items before the break.
+fn read_array(text: &str, map: &FieldMap, out: &mut Sink) {
     use serde::Deserializer as _;
     use serde::de::{SeqAccess, Visitor};
 
-    struct Items<'a>(&'a mut Vec<Value>);
-    impl<'de> Visitor<'de> for Items<'_> {
+    struct Items<'s, 'a, 'm> {
+        out: &'s mut Sink<'a>,
+        map: &'m FieldMap,
+        read: &'s mut usize,
+    }
+    impl<'de> Visitor<'de> for Items<'_, '_, '_> {
         type Value = ();
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str("an array")
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
             while let Some(item) = seq.next_element::<Value>()? {
-                self.0.push(item);
+                read_item(*self.read, &item, self.map, self.out);
+                *self.read += 1;
             }
             Ok(())
         }
     }
-    let mut items = Vec::new();
+    let mut read = 0;
     let mut de = serde_json::Deserializer::from_str(text);
-    let _ = (&mut de).deserialize_seq(Items(&mut items));
-    items
+    let items = Items {
+        out: &mut *out,
+        map,
+        read: &mut read,
+    };
+    if let Err(e) = (&mut de).deserialize_seq(items).and_then(|()| de.end()) {
+        out.warn(malformed(&e, read));
+    }
 }
 
 /// A wrapper object (`{"status": "ok", "articles": [...]}`): the one array of objects it holds,
@@ -234,9 +305,16 @@ fn single_array<'a>(obj: &'a Map<String, Value>, map: &FieldMap) -> Option<&'a V
     arrays.next().is_none().then_some(first)
 }
 
-/// Reads a `.jsonl` / `.ndjson` file, line by line.
+/// Reads a `.jsonl` / `.ndjson` file into memory (for tests; lede reads with [`read_lines`]).
 pub fn parse_lines(text: &str, map: &FieldMap) -> Records {
     let mut out = Records::default();
+    let mut each = |n, a| out.articles.push((n, a));
+    read_lines(text, map, Sink::new(&mut each, &mut out.warnings));
+    out
+}
+
+/// Reads a `.jsonl` / `.ndjson` file, line by line, handing on each article as it is read.
+pub fn read_lines(text: &str, map: &FieldMap, mut out: Sink) {
     for (i, line) in text.lines().enumerate() {
         let line_no = i + 1;
         let line = line.trim();
@@ -245,15 +323,14 @@ pub fn parse_lines(text: &str, map: &FieldMap) -> Records {
         }
         match serde_json::from_str::<Value>(line) {
             Ok(Value::Object(obj)) => out.push(line_no, article(&obj, map), "line"),
-            Ok(_) => out
-                .warnings
-                .push(format!("line {line_no}: not a JSON object (skipped)")),
-            Err(e) => out
-                .warnings
-                .push(format!("line {line_no}: malformed JSON (skipped): {e}")),
+            Ok(_) => out.warn(format!("line {line_no}: not a JSON object (skipped)")),
+            Err(e) if e.to_string().starts_with("recursion limit exceeded") => out.warn(format!(
+                "line {line_no}: JSON nested more than 128 levels deep (skipped)"
+            )),
+            Err(e) => out.warn(format!("line {line_no}: malformed JSON (skipped): {e}")),
         }
     }
-    out
+    out.finish();
 }
 
 /// The article in one JSON object, and what was wrong with it (a date lede cannot read).

@@ -80,10 +80,20 @@ pub struct ReadOptions {
     pub extensions: Vec<(String, Format)>,
     /// Read at most this many bytes of a file (after decompression).
     pub max_bytes: u64,
+    /// Index at most this many bytes of one article's title and body (and read at most this
+    /// many of a file that is one article).
+    pub max_article_bytes: u64,
 }
 
-/// Default limit on the bytes read from one file.
+/// Default limit on the bytes read from one file. A file of many records is read a record at
+/// a time, so this bounds the file's bytes in memory, not its articles'.
 pub const DEFAULT_MAX_BYTES: u64 = 256 << 20;
+
+/// Default limit on one article's text. Indexing an article takes about five times its size
+/// (its text, the document holding it twice for `body` and `exact`, and tantivy's postings):
+/// a 256 MB article peaked at 1.4 GB. News articles run to kilobytes; 16 MB is far past any
+/// and keeps one article's share near 100 MB.
+pub const DEFAULT_MAX_ARTICLE_BYTES: u64 = 16 << 20;
 
 impl Default for ReadOptions {
     fn default() -> Self {
@@ -91,6 +101,7 @@ impl Default for ReadOptions {
             fields: json::FieldMap::default(),
             extensions: Vec::new(),
             max_bytes: DEFAULT_MAX_BYTES,
+            max_article_bytes: DEFAULT_MAX_ARTICLE_BYTES,
         }
     }
 }
@@ -181,92 +192,177 @@ pub struct FileArticles {
     pub empty_records: u64,
 }
 
-/// Reads every article in a file found by the walk.
+/// What reading one file with [`read_each`] gave besides its articles.
+#[derive(Debug, Default)]
+pub struct ReadReport {
+    pub warnings: Vec<String>,
+    /// Records in the file that had no text, left out.
+    pub empty_records: u64,
+    /// Articles handed on.
+    pub articles: u64,
+}
+
+/// Reads every article in a file found by the walk, into memory (for tests and tools; the
+/// indexer reads with [`read_each`]).
 pub fn read(file: &CorpusFile, opts: &ReadOptions) -> Result<FileArticles, Skip> {
+    let mut articles = Vec::new();
+    let report = read_each(file, opts, &mut |a| articles.push(a))?;
+    Ok(FileArticles {
+        articles,
+        warnings: report.warnings,
+        empty_records: report.empty_records,
+    })
+}
+
+/// Reads the articles in a file found by the walk, handing each on as soon as it is read: a
+/// file of 400,000 records is never held as 400,000 articles, and records without text cost
+/// nothing but a count. `Err` when the file gave no article at all (then `each` was never
+/// called).
+pub fn read_each(
+    file: &CorpusFile,
+    opts: &ReadOptions,
+    each: &mut dyn FnMut(Article),
+) -> Result<ReadReport, Skip> {
     let (format, gz, ext) = opts.format_of(&file.path);
     let format = format.ok_or(Skip::Unsupported(ext))?;
-    let mut out = FileArticles::default();
-    let bytes = read_bytes(&file.path, gz, opts.max_bytes, &mut out.warnings)?;
+    let mut report = ReadReport::default();
+    let single = matches!(format, Format::Txt | Format::Html);
+    let bytes = if single && opts.max_article_bytes < opts.max_bytes {
+        // A file that is one article: the article's limit is the file's.
+        let max = opts.max_article_bytes;
+        let mut warnings = Vec::new();
+        let bytes = read_bytes(&file.path, gz, max, &mut warnings)?;
+        if !warnings.is_empty() {
+            report.warnings.push(too_long(max));
+        }
+        bytes
+    } else {
+        read_bytes(&file.path, gz, opts.max_bytes, &mut report.warnings)?
+    };
     if encoding_rs::Encoding::for_bom(&bytes).is_none()
         && bytes[..bytes.len().min(8192)].contains(&0)
     {
         return Err(Skip::Binary);
     }
-    let single = matches!(format, Format::Txt | Format::Html);
+    let path = file.path.to_string_lossy();
+    let folders = file.folders();
+    let (mut empty, mut kept, mut cut) = (0u64, 0u64, 0u64);
+    let max_article = opts.max_article_bytes as usize;
+    let mut emit = |mut article: Article| {
+        if article.has_text() {
+            if article.title.len() + article.body.len() > max_article {
+                truncate(&mut article.title, max_article);
+                truncate(&mut article.body, max_article - article.title.len());
+                cut += 1;
+            }
+            finish(&mut article, &path, &folders);
+            kept += 1;
+            each(article);
+        } else {
+            empty += 1;
+        }
+    };
+    let mut warnings = Vec::new();
     match format {
         Format::Txt => {
-            let (article, warnings) = txt::parse(&decode_text(&bytes, &mut out.warnings));
-            out.warnings.extend(warnings);
-            out.articles.push(article);
+            let (article, w) = txt::parse(&decode_text(&bytes, &mut warnings));
+            // One article of up to the size limit: its bytes go before it is indexed.
+            drop(bytes);
+            warnings.extend(w);
+            emit(article);
         }
         Format::Json | Format::JsonLines => {
-            let text = decode_text(&bytes, &mut out.warnings);
-            let records = if format == Format::Json {
-                json::parse_document(&text, &opts.fields)
-            } else {
-                json::parse_lines(&text, &opts.fields)
-            };
-            out.warnings.extend(records.warnings);
+            let text = decode_text(&bytes, &mut warnings);
             // Record 0 is a file that is one article: its id is its path.
-            for (n, mut article) in records.articles {
+            let mut each_record = |n: usize, mut article: Article| {
                 if n == 0 {
                     article.id.clear();
                 } else if article.id.is_empty() {
                     article.id = n.to_string();
                 }
-                out.articles.push(article);
+                emit(article);
+            };
+            let sink = json::Sink::new(&mut each_record, &mut warnings);
+            if format == Format::Json {
+                json::read_document(&text, &opts.fields, sink);
+            } else {
+                json::read_lines(&text, &opts.fields, sink);
             }
         }
         Format::Html => {
-            let text = match html::declared_charset(&bytes) {
-                Some(encoding) if encoding_rs::Encoding::for_bom(&bytes).is_none() => {
-                    encoding.decode_without_bom_handling(&bytes).0
-                }
-                _ => decode_text(&bytes, &mut out.warnings),
+            let article = {
+                let text = match html::declared_charset(&bytes) {
+                    Some(encoding) if encoding_rs::Encoding::for_bom(&bytes).is_none() => {
+                        encoding.decode_without_bom_handling(&bytes).0
+                    }
+                    _ => decode_text(&bytes, &mut warnings),
+                };
+                html::parse(&text)
             };
-            out.articles.push(html::parse(&text));
+            drop(bytes);
+            emit(article);
         }
         Format::Sgml => {
             // Reuters-21578 is Latin-1; Windows-1252 reads it the same and every byte decodes.
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
-            let (records, warnings) = sgml::parse(&text);
-            out.warnings.extend(warnings);
+            let (records, w) = sgml::parse(&text);
+            warnings.extend(w);
             for (id, mut article) in records {
                 article.id = id;
-                out.articles.push(article);
+                emit(article);
             }
         }
         Format::Feed => {
             let text = match xml_encoding(&bytes) {
                 Some(encoding) if encoding != encoding_rs::UTF_8 => encoding.decode(&bytes).0,
-                _ => decode_text(&bytes, &mut out.warnings),
+                _ => decode_text(&bytes, &mut warnings),
             };
-            let (items, warnings) = feed::parse(&text).map_err(|e| Skip::NotAFeed(e.root))?;
-            out.warnings.extend(warnings);
+            let (items, w) = feed::parse(&text).map_err(|e| Skip::NotAFeed(e.root))?;
+            warnings.extend(w);
             for (id, mut article) in items {
                 article.id = id;
-                out.articles.push(article);
+                emit(article);
             }
         }
     }
-    let path = file.path.to_string_lossy();
-    let folders = file.folders();
-    let before = out.articles.len();
-    out.articles.retain(Article::has_text);
-    if out.articles.is_empty() {
+    report.warnings.extend(warnings);
+    if cut > 0 {
+        report.warnings.push(match cut {
+            1 => too_long(opts.max_article_bytes),
+            n => format!("{n} articles: {}", too_long(opts.max_article_bytes)),
+        });
+    }
+    if kept == 0 {
         // A file that says why it holds nothing (malformed JSON, say) is corrupt, not empty.
-        return Err(match out.warnings.first() {
+        return Err(match report.warnings.first() {
             Some(why) if !single => Skip::Corrupt(why.clone()),
             _ => Skip::Empty,
         });
     }
     if !single {
-        out.empty_records = (before - out.articles.len()) as u64;
+        report.empty_records = empty;
     }
-    for article in &mut out.articles {
-        finish(article, &path, &folders);
+    report.articles = kept;
+    Ok(report)
+}
+
+fn too_long(max: u64) -> String {
+    format!(
+        "an article longer than {} MB: only its first {} MB are indexed (see --max-article-mb)",
+        max >> 20,
+        max >> 20
+    )
+}
+
+/// Cuts `text` to at most `max` bytes, at a character boundary.
+fn truncate(text: &mut String, max: usize) {
+    if text.len() > max {
+        let mut end = max;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
     }
-    Ok(out)
 }
 
 /// The file's bytes (decompressed when gzipped), at most `max` of them.

@@ -1,11 +1,14 @@
 //! Which files a corpus holds, in what order: walkdir over each root, sorted by name.
 //!
-//! Hidden files and folders (a name starting with '.') are left out, as ripgrep and fd do.
-//! Symlinks are followed; a loop or an unreadable folder is a problem to report, not a stop.
+//! Hidden files and folders (a name starting with '.') are left out, as ripgrep and fd do, and
+//! so are those an exclude glob (`--exclude`) or the root's `.ledeignore` (gitignore syntax,
+//! matched by the `ignore` crate) names. Symlinks are followed; a loop or an unreadable folder
+//! is a problem to report, not a stop.
 //! What to do with each file (its reader) is decided in `corpus/mod.rs`.
 
 use std::path::{Path, PathBuf};
 
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use walkdir::WalkDir;
 
 /// A file found by the walk.
@@ -38,36 +41,86 @@ pub struct Walk {
     pub problems: Vec<WalkProblem>,
 }
 
+/// The file in a corpus root that lists what to leave out, in gitignore syntax.
+pub const IGNORE_FILE: &str = ".ledeignore";
+
 /// Walks every root in turn (each sorted by file name, so runs are repeatable).
 pub fn walk(roots: &[PathBuf]) -> Walk {
+    walk_excluding(roots, &[])
+}
+
+/// Walks every root in turn, leaving out what the globs (gitignore lines, matched against
+/// the path inside the root) or the root's [`IGNORE_FILE`] name.
+pub fn walk_excluding(roots: &[PathBuf], exclude: &[String]) -> Walk {
     let mut out = Walk::default();
     for root in roots {
-        walk_root(root, &mut out);
+        walk_from(root, root, exclude, &mut out);
     }
     out
 }
 
 /// Walks `start` (a file or folder inside `root`), with folders counted from `root`.
-pub fn walk_under(root: &Path, start: &Path) -> Walk {
+pub fn walk_under(root: &Path, start: &Path, exclude: &[String]) -> Walk {
     let mut out = Walk::default();
-    walk_from(root, start, &mut out);
+    walk_from(root, start, exclude, &mut out);
     out
 }
 
-fn walk_root(root: &Path, out: &mut Walk) {
-    walk_from(root, root, out)
+/// Checks an exclude glob (a gitignore line).
+pub fn check_exclude(glob: &str) -> Result<(), String> {
+    let mut builder = GitignoreBuilder::new("");
+    builder.add_line(None, glob).map_err(|e| e.to_string())?;
+    builder.build().map(|_| ()).map_err(|e| e.to_string())
 }
 
-fn walk_from(root: &Path, start: &Path, out: &mut Walk) {
+/// The matcher for one root: the globs, then the root's ignore file (whose lines win).
+fn excludes(root: &Path, exclude: &[String], out: &mut Walk) -> Gitignore {
+    let mut builder = GitignoreBuilder::new("");
+    for glob in exclude {
+        if let Err(e) = builder.add_line(None, glob) {
+            out.problems.push(WalkProblem {
+                path: PathBuf::from(glob),
+                reason: format!("not a glob lede reads: {e}"),
+            });
+        }
+    }
+    let file = root.join(IGNORE_FILE);
+    if file.is_file() {
+        // Its lines are relative to the root, as a .gitignore's are to its folder.
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        for line in text.lines() {
+            if let Err(e) = builder.add_line(None, line) {
+                out.problems.push(WalkProblem {
+                    path: clean(&file),
+                    reason: format!("a line that is not a glob lede reads: {e}"),
+                });
+            }
+        }
+    }
+    builder.build().unwrap_or_else(|_| Gitignore::empty())
+}
+
+fn walk_from(root: &Path, start: &Path, exclude: &[String], out: &mut Walk) {
     let root_depth = clean(root)
         .components()
         .filter(|c| !matches!(c, std::path::Component::CurDir))
         .count() as u16;
+    let ignore = excludes(root, exclude, out);
+    let clean_root = clean(root);
+    let excluded = |path: &Path, is_dir: bool| match clean(path).strip_prefix(&clean_root) {
+        Ok(rest) if !rest.as_os_str().is_empty() => {
+            ignore.matched_path_or_any_parents(rest, is_dir).is_ignore()
+        }
+        _ => false,
+    };
     let entries = WalkDir::new(start)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        .filter_entry(|e| {
+            (e.depth() == 0 || !is_hidden(e.file_name()))
+                && !excluded(e.path(), e.file_type().is_dir())
+        });
     for entry in entries {
         let entry = match entry {
             Ok(entry) => entry,

@@ -16,11 +16,13 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::indexer::UserOperation;
+use std::hash::BuildHasher;
 use tantivy::merge_policy::LogMergePolicy;
-use tantivy::{IndexWriter, Term};
 
-use crate::corpus::{self, CorpusFile, FileArticles, ReadOptions, Skip};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocSet, IndexWriter, TERMINATED, TantivyDocument, Term};
+
+use crate::corpus::{self, CorpusFile, ReadOptions, ReadReport, Skip};
 use crate::error::{Error, Result};
 use crate::index::dedup;
 use crate::index::schema::{Fields, FileStamp};
@@ -68,6 +70,10 @@ pub struct IndexRequest {
     pub read: ReadOptions,
     /// Any problem with a file leaves the index as it was (one commit at the end, or none).
     pub strict: bool,
+    /// Files and folders to leave out: gitignore lines matched against the path inside each
+    /// root (`--exclude`), beside what each root's `.ledeignore` names. Articles of files
+    /// indexed before and left out now are removed.
+    pub exclude: Vec<String>,
     /// Commit after this many articles...
     pub commit_articles: usize,
     /// ...or this long after the last commit.
@@ -85,6 +91,7 @@ impl IndexRequest {
             heap_bytes: DEFAULT_HEAP_BYTES,
             read: ReadOptions::default(),
             strict: false,
+            exclude: Vec::new(),
             commit_articles: DEFAULT_COMMIT_ARTICLES,
             commit_interval: DEFAULT_COMMIT_INTERVAL,
         }
@@ -198,6 +205,14 @@ pub struct Indexer {
     roots: Vec<String>,
     /// The roots of this request, as given (cleaned), with their paths.
     walked: Vec<(String, PathBuf)>,
+    /// Roots the index recorded that are another name for (or lie inside) a root it keeps:
+    /// their articles are second copies, removed on the next sync.
+    purge: Vec<String>,
+    /// What was made of the roots (a folder given twice, one inside another), told on sync.
+    notes: Vec<String>,
+    /// Files whose articles the index holds twice (a folder indexed twice before roots were
+    /// compared): read again, which replaces both copies with one.
+    duplicated: HashSet<String>,
     /// Size and modification time of each file the index holds articles from.
     state: HashMap<String, FileStamp>,
     last_commit: Instant,
@@ -230,33 +245,33 @@ impl Indexer {
         policy.set_max_docs_before_merge(MAX_DOCS_BEFORE_MERGE);
         writer.set_merge_policy(Box::new(policy));
 
-        let walked: Vec<(String, PathBuf)> = req
-            .roots
-            .iter()
-            .map(|r| (root_name(r), r.clone()))
-            .collect();
-        let given: Vec<String> = walked.iter().map(|(name, _)| name.clone()).collect();
         let recorded = store.payload().map(|p| p.roots).unwrap_or_default();
+        let plan = plan_roots(&req.roots, &recorded, |p| std::fs::canonicalize(p).ok());
         // Roots the index does not cover yet. A run over some of its roots updates those and
         // leaves the others alone (only files under the walked roots can be found gone).
-        let known: HashSet<&String> = recorded.iter().collect();
-        let new: Vec<String> = given
+        let new: Vec<String> = plan
+            .walked
             .iter()
-            .filter(|g| !known.contains(g))
+            .map(|(name, _)| name)
+            .filter(|name| !recorded.contains(name))
             .cloned()
             .collect();
-        let mut roots = if recorded.is_empty() || new.is_empty() || req.add {
-            recorded.into_iter().chain(given).collect::<Vec<_>>()
-        } else {
+        if !recorded.is_empty() && !new.is_empty() && !req.add {
             return Err(Error::OtherRoots {
                 index: req.index.clone(),
                 recorded,
                 given: new,
             });
-        };
+        }
+        let mut roots: Vec<String> = plan
+            .kept
+            .iter()
+            .cloned()
+            .chain(plan.walked.iter().map(|(name, _)| name.clone()))
+            .collect();
         roots.sort();
         roots.dedup();
-        let state = load_state(&store, &req.index)?;
+        let (state, duplicated) = load_state(&store, &req.index)?;
         let committed = store
             .index
             .load_metas()
@@ -268,7 +283,10 @@ impl Indexer {
             writer,
             req: req.clone(),
             roots,
-            walked,
+            walked: plan.walked,
+            purge: plan.purge,
+            notes: plan.notes,
+            duplicated,
             state,
             last_commit: Instant::now(),
             pending: 0,
@@ -281,8 +299,25 @@ impl Indexer {
     pub fn sync(&mut self, reporter: &dyn Reporter) -> Result<IndexSummary> {
         let started = Instant::now();
         let mut summary = IndexSummary::default();
+        for note in std::mem::take(&mut self.notes) {
+            reporter.warn(&self.req.index, &note);
+        }
+        if !self.req.keep_deleted {
+            let purge = std::mem::take(&mut self.purge);
+            let copies: Vec<String> = self
+                .state
+                .keys()
+                .filter(|p| purge.iter().any(|root| is_under(p, root)))
+                .filter(|p| !self.roots.iter().any(|root| is_under(p, root)))
+                .cloned()
+                .collect();
+            for path in copies {
+                self.delete(&path);
+                summary.deleted += 1;
+            }
+        }
         let roots: Vec<PathBuf> = self.walked.iter().map(|(_, p)| p.clone()).collect();
-        let walk = corpus::walk(&roots);
+        let walk = corpus::walk::walk_excluding(&roots, &self.req.exclude);
         let mut blind: Vec<String> = Vec::new();
         for problem in &walk.problems {
             reporter.warn(&problem.path, &problem.reason);
@@ -294,11 +329,14 @@ impl Indexer {
         if !self.req.keep_deleted {
             // Files gone from the walked roots; not those under a folder the walk could not
             // enter (they may well still be there).
-            let seen: HashSet<&Path> = walk.files.iter().map(|f| f.path.as_path()).collect();
+            // Compared as the index keys them (the path as text): a name that is not UTF-8
+            // is keyed by its lossy text, and must be found under that key, or the file
+            // would look gone and be read again on every run.
+            let seen: HashSet<String> = walk.files.iter().map(|f| path_key(&f.path)).collect();
             let gone: Vec<String> = self
                 .state
                 .keys()
-                .filter(|p| !seen.contains(Path::new(p.as_str())))
+                .filter(|p| !seen.contains(p.as_str()))
                 .filter(|p| self.walked.iter().any(|(root, _)| is_under(p, root)))
                 .filter(|p| !blind.iter().any(|b| p.as_str() == b || is_under(p, b)))
                 .cloned()
@@ -337,7 +375,7 @@ impl Indexer {
                 continue;
             };
             if path.exists() {
-                let walk = corpus::walk::walk_under(&root, &path);
+                let walk = corpus::walk::walk_under(&root, &path, &self.req.exclude);
                 for file in walk.files {
                     if seen.insert(file.path.clone()) {
                         self.classify(file, &mut to_read, &mut summary);
@@ -387,13 +425,18 @@ impl Indexer {
             return;
         }
         match known {
-            Some(k) if k == stamp => summary.unchanged += 1,
+            Some(k) if k == stamp && !self.duplicated.contains(path.as_ref()) => {
+                summary.unchanged += 1
+            }
             Some(_) => to_read.push((file, true)),
             None => to_read.push((file, false)),
         }
     }
 
-    /// Reads the files on rayon threads and writes their articles as they come.
+    /// Reads the files on rayon threads and writes their articles as they come, a chunk at a
+    /// time: a file of many records is never held whole. A commit waits until no file is
+    /// half written (readers start no new file while one is due), so that a commit never
+    /// holds part of a file.
     fn read_files(
         &mut self,
         files: Vec<(CorpusFile, bool)>,
@@ -405,51 +448,92 @@ impl Indexer {
         }
         reporter.start(files.len() as u64, files.iter().map(|(f, _)| f.size).sum());
         let read = self.req.read.clone();
+        let fields = self.store.fields;
         let stop = AtomicBool::new(false);
+        let hold = AtomicBool::new(false);
         std::thread::scope(|scope| -> Result<()> {
             // A bounded queue: readers wait when the writer falls behind.
-            let (tx, rx) = mpsc::sync_channel::<(usize, Result<FileArticles, Skip>)>(256);
-            let (files_ref, stop_ref, read_ref) = (&files, &stop, &read);
+            let (tx, rx) = mpsc::sync_channel::<Message>(QUEUE);
+            let (files_ref, stop_ref, hold_ref, read_ref) = (&files, &stop, &hold, &read);
             scope.spawn(move || {
                 files_ref
                     .par_iter()
                     .enumerate()
                     .for_each_with(tx, |tx, (i, (file, _))| {
+                        while hold_ref.load(Ordering::Acquire) && !stop_ref.load(Ordering::Relaxed)
+                        {
+                            std::thread::sleep(Duration::from_millis(1));
+                        }
                         if stop_ref.load(Ordering::Relaxed) {
                             return;
                         }
-                        if tx.send((i, corpus::read(file, read_ref))).is_err() {
+                        if !read_file(i, file, read_ref, fields, tx) {
                             stop_ref.store(true, Ordering::Relaxed);
                         }
                     });
             });
-            for (i, result) in rx {
-                let (file, existed) = &files[i];
-                if let Err(e) = self.write_file(file, *existed, result, summary, reporter) {
+            // Files some of whose articles are written, not yet all.
+            let mut open: HashSet<usize> = HashSet::new();
+            for message in rx {
+                let done = match message {
+                    Message::Chunk(i, chunk) => {
+                        let (file, existed) = &files[i];
+                        if open.insert(i) && *existed {
+                            // The old articles go before the new ones come.
+                            let term = path_term(&self.store.fields, &path_key(&file.path));
+                            self.writer.delete_term(term);
+                        }
+                        self.write_chunk(chunk, summary)
+                    }
+                    Message::Done(i, result) => {
+                        open.remove(&i);
+                        let (file, existed) = &files[i];
+                        self.write_file(file, *existed, result, summary, reporter)
+                    }
+                };
+                if let Err(e) = done {
                     stop.store(true, Ordering::Relaxed);
                     return Err(e);
                 }
-                if !self.req.strict
+                let due = !self.req.strict
                     && (self.pending >= self.req.commit_articles
-                        || self.last_commit.elapsed() >= self.req.commit_interval)
-                {
+                        || self.last_commit.elapsed() >= self.req.commit_interval);
+                if due && open.is_empty() {
                     self.commit(summary, false)?;
+                    hold.store(false, Ordering::Release);
+                } else if due {
+                    hold.store(true, Ordering::Release);
                 }
             }
             Ok(())
         })
     }
 
-    /// Replaces a file's articles (delete by path and add, as one operation).
+    /// Writes articles of a file whose old articles (if any) are already deleted.
+    fn write_chunk(&mut self, chunk: Chunk, summary: &mut IndexSummary) -> Result<()> {
+        summary.untitled += chunk.untitled;
+        summary.bodiless += chunk.bodiless;
+        self.pending += chunk.docs.len();
+        for mut doc in chunk.docs {
+            // When it was written, for saved searches' "new since" (see search/saved.rs).
+            doc.add_u64(self.store.fields.written, self.committed);
+            self.writer
+                .add_document(doc)
+                .map_err(|e| Error::index(&self.req.index, e))?;
+        }
+        Ok(())
+    }
+
+    /// The end of a file: its counts and warnings, or why it gave no articles.
     fn write_file(
         &mut self,
         file: &CorpusFile,
         existed: bool,
-        result: Result<FileArticles, Skip>,
+        result: Result<ReadReport, Skip>,
         summary: &mut IndexSummary,
         reporter: &dyn Reporter,
     ) -> Result<()> {
-        let path = file.path.to_string_lossy().into_owned();
+        let path = path_key(&file.path);
         let stamp = FileStamp {
             size: file.size,
             mtime_ns: file.mtime_ns,
@@ -462,26 +546,11 @@ impl Indexer {
                 }
                 summary.warnings += read.warnings.len() as u64;
                 summary.empty_records += read.empty_records;
-                let fields = self.store.fields;
-                let mut ops = Vec::with_capacity(read.articles.len() + 1);
-                if existed {
-                    ops.push(UserOperation::Delete(path_term(&fields, &path)));
-                }
-                for article in &read.articles {
-                    summary.untitled += u64::from(article.title.trim().is_empty());
-                    summary.bodiless += u64::from(article.body.trim().is_empty());
-                    let mut doc = fields.document(article, stamp);
-                    doc.add_u64(fields.written, self.committed);
-                    ops.push(UserOperation::Add(doc));
-                }
-                self.writer
-                    .run(ops)
-                    .map_err(|e| Error::index(&self.req.index, e))?;
-                written = read.articles.len() as u64;
+                written = read.articles;
+                self.duplicated.remove(&path);
                 if self.track {
                     self.state.insert(path, stamp);
                 }
-                self.pending += read.articles.len();
                 summary.articles += written;
                 summary.files += 1;
                 summary.bytes += file.size;
@@ -522,7 +591,7 @@ impl Indexer {
             self.writer
                 .rollback()
                 .map_err(|e| Error::index(&self.req.index, e))?;
-            self.state = load_state(&self.store, &self.req.index)?;
+            (self.state, self.duplicated) = load_state(&self.store, &self.req.index)?;
         } else if summary.changed() || self.pending > 0 || self.store.payload().is_none() {
             self.commit(summary, final_run)?;
             summary.committed = true;
@@ -596,13 +665,75 @@ impl Indexer {
     }
 }
 
+/// The text a file is known by in the index (its `path` field): the path as the walk found it,
+/// a name that is not UTF-8 written with U+FFFD where its bad bytes are.
+pub fn path_key(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// Messages from the readers to the writer: articles of file `i` as documents, a chunk at a
+/// time, then the end of the file.
+enum Message {
+    Chunk(usize, Chunk),
+    Done(usize, std::result::Result<ReadReport, Skip>),
+}
+
+/// Some articles of one file, ready to write.
+#[derive(Default)]
+struct Chunk {
+    docs: Vec<TantivyDocument>,
+    untitled: u64,
+    bodiless: u64,
+    /// Bytes of text in `docs`.
+    bytes: usize,
+}
+
+/// Messages waiting for the writer, at most.
+const QUEUE: usize = 64;
+/// A chunk is sent when it holds this many articles...
+const CHUNK_ARTICLES: usize = 500;
+/// ...or this many bytes of text.
+const CHUNK_BYTES: usize = 4 << 20;
+
+/// Reads one file on a reader thread and sends its articles; false when the writer is gone.
+fn read_file(
+    i: usize,
+    file: &CorpusFile,
+    read: &ReadOptions,
+    fields: Fields,
+    tx: &mpsc::SyncSender<Message>,
+) -> bool {
+    let stamp = FileStamp {
+        size: file.size,
+        mtime_ns: file.mtime_ns,
+    };
+    let mut chunk = Chunk::default();
+    let mut sent = true;
+    let result = corpus::read_each(file, read, &mut |article| {
+        chunk.untitled += u64::from(article.title.trim().is_empty());
+        chunk.bodiless += u64::from(article.body.trim().is_empty());
+        chunk.bytes += article.title.len() + article.body.len();
+        chunk.docs.push(fields.document(&article, stamp));
+        if sent && (chunk.docs.len() >= CHUNK_ARTICLES || chunk.bytes >= CHUNK_BYTES) {
+            sent = tx
+                .send(Message::Chunk(i, std::mem::take(&mut chunk)))
+                .is_ok();
+        }
+    });
+    if !chunk.docs.is_empty() {
+        sent = sent && tx.send(Message::Chunk(i, chunk)).is_ok();
+    }
+    sent && tx.send(Message::Done(i, result)).is_ok()
+}
+
 fn path_term(fields: &Fields, path: &str) -> Term {
     Term::from_field_text(fields.path, path)
 }
 
 /// What the index knows of each file: the size and modification time recorded with its
-/// articles (read from fast columns, live documents only).
-fn load_state(store: &Store, dir: &Path) -> Result<HashMap<String, FileStamp>> {
+/// articles (read from fast columns, live documents only); and the files some of whose
+/// articles it holds twice (an article id on two live documents).
+fn load_state(store: &Store, dir: &Path) -> Result<(HashMap<String, FileStamp>, HashSet<String>)> {
     let err = |e| Error::index(dir, e);
     let reader = store.reader(dir)?;
     let searcher = reader.searcher();
@@ -613,6 +744,10 @@ fn load_state(store: &Store, dir: &Path) -> Result<HashMap<String, FileStamp>> {
         schema.get_field_name(store.fields.file_mtime),
     );
     let mut state = HashMap::new();
+    // Each live article id (hashed: a collision only reads one file again) and the path of
+    // its first document.
+    let mut ids: HashMap<u64, String> = HashMap::new();
+    let mut duplicated = HashSet::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
         let Some(paths) = fast.str(path_name).map_err(err)? else {
@@ -627,12 +762,14 @@ fn load_state(store: &Store, dir: &Path) -> Result<HashMap<String, FileStamp>> {
         while stream.advance() {
             names.push(String::from_utf8_lossy(stream.key()).into_owned());
         }
-        for doc in segment.doc_ids_alive() {
-            let Some(name) = paths
+        let name_of = |doc: u32| {
+            paths
                 .term_ords(doc)
                 .next()
                 .and_then(|ord| names.get(ord as usize))
-            else {
+        };
+        for doc in segment.doc_ids_alive() {
+            let Some(name) = name_of(doc) else {
                 continue;
             };
             if state.contains_key(name) {
@@ -644,8 +781,149 @@ fn load_state(store: &Store, dir: &Path) -> Result<HashMap<String, FileStamp>> {
             };
             state.insert(name.clone(), stamp);
         }
+        let inverted = segment.inverted_index(store.fields.id).map_err(err)?;
+        let mut terms = inverted.terms().stream().map_err(|e| Error::io(dir, e))?;
+        while terms.advance() {
+            let mut postings = inverted
+                .read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)
+                .map_err(|e| Error::io(dir, e))?;
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if !segment.is_deleted(doc)
+                    && let Some(name) = name_of(doc)
+                {
+                    let hash = rustc_hash::FxBuildHasher.hash_one(terms.key());
+                    match ids.get(&hash) {
+                        Some(first) => {
+                            duplicated.insert(first.clone());
+                            duplicated.insert(name.clone());
+                        }
+                        None => {
+                            ids.insert(hash, name.clone());
+                        }
+                    }
+                }
+                doc = postings.advance();
+            }
+        }
     }
-    Ok(state)
+    Ok((state, duplicated))
+}
+
+/// The roots of a run: which folders to walk, under which names; which recorded roots stay;
+/// and what to tell the user about the others.
+#[derive(Debug, Default, PartialEq)]
+struct RootPlan {
+    /// (name, path) of each folder to walk, in the order given.
+    walked: Vec<(String, PathBuf)>,
+    /// The recorded roots that stay.
+    kept: Vec<String>,
+    /// Recorded roots that name a folder another kept root covers under another name: the
+    /// articles under them are second copies.
+    purge: Vec<String>,
+    notes: Vec<String>,
+}
+
+/// Compares roots by the folder they are (`canon`, the canonical path; `None` for a folder
+/// that is not there), not by how they are written: a folder given twice (`corpus corpus/`,
+/// `./x` and `x`, or by its full path), or inside another root, is walked once, under the
+/// outer root and the name the index already knows it by.
+fn plan_roots(
+    given: &[PathBuf],
+    recorded: &[String],
+    canon: impl Fn(&Path) -> Option<PathBuf>,
+) -> RootPlan {
+    struct Root {
+        name: String,
+        canon: Option<PathBuf>,
+        recorded: bool,
+        /// Position among the given roots.
+        order: usize,
+    }
+    let mut all: Vec<Root> = recorded
+        .iter()
+        .map(|name| Root {
+            name: name.clone(),
+            canon: canon(Path::new(name)),
+            recorded: true,
+            order: usize::MAX,
+        })
+        .chain(given.iter().enumerate().map(|(order, path)| Root {
+            name: root_name(path),
+            canon: canon(path),
+            recorded: false,
+            order,
+        }))
+        .collect();
+    // Outer folders first; for the same folder, a recorded root before a given one, and of
+    // two recorded names the one given again.
+    let names: Vec<String> = given.iter().map(|p| root_name(p)).collect();
+    all.sort_by_key(|r| {
+        (
+            r.canon.as_ref().map_or(0, |c| c.components().count()),
+            !r.recorded,
+            !names.contains(&r.name),
+        )
+    });
+    let mut plan = RootPlan::default();
+    let mut kept: Vec<&Root> = Vec::new();
+    // (order given, name, path) of the folders to walk.
+    let mut walked: Vec<(usize, String, PathBuf)> = Vec::new();
+    for root in &all {
+        let outer = root.canon.as_ref().and_then(|c| {
+            kept.iter()
+                .find(|k| k.canon.as_ref().is_some_and(|kc| c.starts_with(kc)))
+        });
+        match outer {
+            None => {
+                if root.recorded {
+                    plan.kept.push(root.name.clone());
+                } else {
+                    walked.push((root.order, root.name.clone(), given[root.order].clone()));
+                }
+                kept.push(root);
+            }
+            Some(outer) => {
+                let same = root.canon == outer.canon;
+                if root.recorded {
+                    plan.notes.push(format!(
+                        "the index covered '{}' twice: {} '{}'; its articles are kept once",
+                        outer.name,
+                        if same { "also as" } else { "and inside it," },
+                        root.name
+                    ));
+                    if root.name != outer.name && !is_under(&root.name, &outer.name) {
+                        plan.purge.push(root.name.clone());
+                    }
+                    continue;
+                }
+                if !(same && root.name == outer.name) {
+                    plan.notes.push(if same {
+                        format!("'{}' is '{}': indexed once", root.name, outer.name)
+                    } else {
+                        format!(
+                            "'{}' is inside '{}': indexed once, as part of '{}'",
+                            root.name, outer.name, outer.name
+                        )
+                    });
+                }
+                let path = if outer.recorded {
+                    PathBuf::from(&outer.name)
+                } else {
+                    given[outer.order].clone()
+                };
+                if !walked.iter().any(|(_, name, _)| *name == outer.name) {
+                    walked.push((root.order, outer.name.clone(), path));
+                }
+            }
+        }
+    }
+    walked.sort_by_key(|(order, _, _)| *order);
+    plan.walked = walked
+        .into_iter()
+        .map(|(_, name, path)| (name, path))
+        .collect();
+    plan
 }
 
 /// A root as recorded: the path as given, without `./` or a trailing `/`.
@@ -687,5 +965,71 @@ mod tests {
         assert!(!is_under("corpus", "corpus"));
         assert!(is_under("a.txt", "."));
         assert!(!is_under("../x/a.txt", "."));
+    }
+
+    /// Canonical paths as if the working folder were /w.
+    fn canon(p: &Path) -> Option<PathBuf> {
+        let p = p.to_string_lossy();
+        let p = p.trim_start_matches("./").trim_end_matches('/');
+        Some(if p.starts_with('/') {
+            PathBuf::from(p)
+        } else {
+            Path::new("/w").join(p)
+        })
+    }
+
+    fn plan(given: &[&str], recorded: &[&str]) -> RootPlan {
+        let given: Vec<PathBuf> = given.iter().map(PathBuf::from).collect();
+        let recorded: Vec<String> = recorded.iter().map(|s| s.to_string()).collect();
+        plan_roots(&given, &recorded, canon)
+    }
+
+    fn walked(plan: &RootPlan) -> Vec<&str> {
+        plan.walked.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    #[test]
+    fn a_folder_given_twice_is_walked_once() {
+        let p = plan(&["corpus", "corpus/"], &[]);
+        assert_eq!(walked(&p), ["corpus"]);
+        assert!(p.notes.is_empty(), "{:?}", p.notes);
+        let p = plan(&["./x", "x", "/w/x"], &[]);
+        assert_eq!(walked(&p), ["x"]);
+        assert_eq!(p.notes, ["'/w/x' is 'x': indexed once"]);
+        let p = plan(&["corpus/news", "bbc", "corpus"], &[]);
+        assert_eq!(walked(&p), ["bbc", "corpus"]);
+        assert_eq!(
+            p.notes,
+            ["'corpus/news' is inside 'corpus': indexed once, as part of 'corpus'"]
+        );
+    }
+
+    #[test]
+    fn a_root_is_walked_under_the_name_the_index_knows_it_by() {
+        let p = plan(&["/w/corpus/"], &["corpus"]);
+        assert_eq!(walked(&p), ["corpus"]);
+        assert_eq!(p.kept, ["corpus"]);
+        let p = plan(&["corpus/news"], &["corpus"]);
+        assert_eq!(walked(&p), ["corpus"]);
+        assert!(p.purge.is_empty());
+    }
+
+    #[test]
+    fn an_index_holding_a_folder_twice_keeps_it_once() {
+        // Nested under the same name: the same paths, repaired by re-reading the copies.
+        let p = plan(&["corpus"], &["corpus", "corpus/news"]);
+        assert_eq!(p.kept, ["corpus"]);
+        assert!(p.purge.is_empty());
+        assert_eq!(
+            p.notes,
+            [
+                "the index covered 'corpus' twice: and inside it, 'corpus/news'; its articles are kept once"
+            ]
+        );
+        // Under another name: the paths under that name are the copies, removed.
+        let p = plan(&["x"], &["/w/x", "x"]);
+        assert_eq!(p.kept, ["x"]);
+        assert_eq!(p.purge, ["/w/x"]);
+        assert_eq!(walked(&p), ["x"]);
     }
 }

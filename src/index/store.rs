@@ -193,6 +193,15 @@ impl Store {
     }
 }
 
+/// The corpus folders the index in `dir` was built from, read from its `meta.json` alone (no
+/// index is opened); `None` when there is no lede index there.
+pub fn recorded_roots(dir: &Path) -> Option<Vec<String>> {
+    let meta: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.join("meta.json")).ok()?).ok()?;
+    let payload: Payload = serde_json::from_str(meta.get("payload")?.as_str()?).ok()?;
+    Some(payload.roots)
+}
+
 /// The payload for a commit made now from `roots`.
 pub fn payload(roots: &[String]) -> String {
     let payload = Payload {

@@ -4,7 +4,9 @@
 //!
 //! Changes are gathered until the corpus has been quiet for [`QUIET`] (or for at most
 //! [`MAX_DELAY`]), so that a file written in several steps is read once. The loop ends when
-//! `stop` is set (the front end sets it on Ctrl-C); what is pending is committed first.
+//! `stop` is set (the front end sets it on Ctrl-C); what is pending is committed first. A root
+//! moved away or deleted is said so, loudly; one made again in its place is watched afresh
+//! and the index brought up to date with it.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -47,15 +49,19 @@ pub fn watch(
     .map_err(|e| watch_error(&req.index, e))?;
     // Events name files by their full path; the index by the root as given.
     let mut roots: Vec<(PathBuf, PathBuf)> = Vec::new();
+    // Which folder each root is (it may be moved away and another made in its place).
+    let mut ids: Vec<Option<FolderId>> = Vec::new();
     for root in indexer.roots() {
         watcher
             .watch(&root, RecursiveMode::Recursive)
             .map_err(|e| watch_error(&root, e))?;
         let full = std::fs::canonicalize(&root).map_err(|e| Error::io(&root, e))?;
+        ids.push(folder_id(&root));
         roots.push((full, root));
     }
     let summary = indexer.sync(reporter)?;
     on_event(WatchEvent::Synced(&summary));
+    let mut last_check = Instant::now();
 
     let mut pending: BTreeSet<PathBuf> = BTreeSet::new();
     let mut first = Instant::now();
@@ -81,6 +87,47 @@ pub fn watch(
         if stopping {
             break;
         }
+        if last_check.elapsed() >= ROOT_CHECK {
+            last_check = Instant::now();
+            let mut resync = false;
+            for ((full, given), id) in roots.iter_mut().zip(ids.iter_mut()) {
+                let now = folder_id(given);
+                if now == *id {
+                    continue;
+                }
+                match now {
+                    None => reporter.warn(
+                        given,
+                        "the folder was moved or deleted: changes are not followed until it \
+                         is back (its articles stay in the index)",
+                    ),
+                    Some(_) => {
+                        // Moved away and made again (or back): the watch on the old folder
+                        // sees nothing here any more.
+                        let _ = watcher.unwatch(full);
+                        let _ = watcher.unwatch(given);
+                        watcher
+                            .watch(given, RecursiveMode::Recursive)
+                            .map_err(|e| watch_error(given, e))?;
+                        if let Ok(canonical) = std::fs::canonicalize(&*given) {
+                            *full = canonical;
+                        }
+                        reporter.warn(
+                            given,
+                            "the folder was replaced (moved away and made again): \
+                             watching the new one, and bringing the index up to date with it",
+                        );
+                        resync = true;
+                    }
+                }
+                *id = now;
+            }
+            if resync {
+                pending.clear();
+                let summary = indexer.sync(reporter)?;
+                on_event(WatchEvent::Batch(&summary));
+            }
+        }
         match rx.recv_timeout(Duration::from_millis(100)) {
             Ok(Ok(event)) => {
                 if matches!(event.kind, EventKind::Access(_)) {
@@ -103,6 +150,30 @@ pub fn watch(
         }
     }
     indexer.close()
+}
+
+/// How often the roots are checked for being moved away or replaced.
+const ROOT_CHECK: Duration = Duration::from_secs(1);
+
+/// What tells one folder from another made in its place.
+type FolderId = (u64, u64);
+
+/// The device and inode of a folder (`None` when it is not there). A folder moved away and
+/// made again under the same name is another folder, which inotify does not follow.
+#[cfg(unix)]
+fn folder_id(path: &Path) -> Option<FolderId> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok().filter(|m| m.is_dir())?;
+    Some((meta.dev(), meta.ino()))
+}
+
+/// Elsewhere, only whether it is there.
+#[cfg(not(unix))]
+fn folder_id(path: &Path) -> Option<FolderId> {
+    std::fs::metadata(path)
+        .ok()
+        .filter(|m| m.is_dir())
+        .map(|_| (0, 0))
 }
 
 /// The path as the index names it (under the root as given), for a path an event names;

@@ -573,7 +573,7 @@ const MATCH_CHOICES: [(&str, Combine); 3] = [
 pub fn search_request(p: &Params) -> std::result::Result<SearchRequest, ApiError> {
     p.only(&[
         "q", "limit", "offset", "passages", "match", "filter", "since", "until", "sort", "facet",
-        "exact",
+        "exact", "collapse",
     ])?;
     let query = check_query(
         p.one("q")?
@@ -602,6 +602,7 @@ pub fn search_request(p: &Params) -> std::result::Result<SearchRequest, ApiError
             Sort::Relevance,
         )?,
         exact: p.flag("exact")?,
+        collapse: p.flag("collapse")?,
     })
 }
 
@@ -616,6 +617,7 @@ pub fn trend_request(p: &Params) -> std::result::Result<TrendRequest, ApiError> 
         "filter",
         "since",
         "until",
+        "collapse",
     ])?;
     let queries = p
         .many("q")?
@@ -651,6 +653,7 @@ pub fn trend_request(p: &Params) -> std::result::Result<TrendRequest, ApiError> 
             Combine::Auto,
         )?,
         normalize: p.flag("normalize")?,
+        collapse: p.flag("collapse")?,
     })
 }
 

@@ -477,4 +477,57 @@ fn issue13_reuters_a_fuzzy_name_finds_the_name_first() {
         ],
     );
     assert_eq!(sloppy["total"], pre["total"]);
+/// Every author value in Reuters-21578, as lede reads them (one entry per article and author).
+fn reuters_authors(dir: &std::path::Path) -> Vec<String> {
+    let mut authors = Vec::new();
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sgm"))
+        .collect();
+    names.sort();
+    for path in names {
+        let file = lede::corpus::CorpusFile {
+            size: 0,
+            mtime_ns: 0,
+            root_depth: 0,
+            path,
+        };
+        let read = lede::corpus::read(&file, &lede::corpus::ReadOptions::default()).unwrap();
+        for a in read.articles {
+            authors.extend(a.authors);
+        }
+    }
+    authors
+}
+
+#[test]
+fn reuters_bylines_name_reporters_once_each() {
+    let Some(reuters) = shared("corpora/reuters21578") else {
+        return;
+    };
+    let authors = reuters_authors(&reuters);
+    let distinct: std::collections::BTreeSet<&str> = authors.iter().map(String::as_str).collect();
+    let folded: std::collections::BTreeSet<String> =
+        authors.iter().map(|a| a.to_lowercase()).collect();
+    eprintln!(
+        "Reuters bylines: {} author values, {} different, {} ignoring case",
+        authors.len(),
+        distinct.len(),
+        folded.len()
+    );
+    let wrong: Vec<&&str> = distinct
+        .iter()
+        .filter(|a| {
+            let l = a.to_lowercase();
+            l.starts_with("by ")
+                || l.contains(" and ")
+                || l.starts_with("reuter")
+                || l.ends_with("reuters")
+                || !a.chars().any(char::is_lowercase)
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:?}");
+    assert_eq!(distinct.len(), 238);
+    assert_eq!(authors.len(), 884);
 }

@@ -19,3 +19,4 @@ mod relevance;
 mod scripting;
 mod serve;
 mod trust;
+mod trust_data;
