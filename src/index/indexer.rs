@@ -353,6 +353,8 @@ impl Indexer {
         self.read_files(to_read, &mut summary, reporter)?;
         self.finish(&mut summary, true)?;
         summary.seconds = started.elapsed().as_secs_f64();
+        // Files are read in parallel and finish in any order: list them by name.
+        summary.skipped.values_mut().for_each(|paths| paths.sort());
         Ok(summary)
     }
 
@@ -398,6 +400,8 @@ impl Indexer {
         self.read_files(to_read, &mut summary, reporter)?;
         self.finish(&mut summary, false)?;
         summary.seconds = started.elapsed().as_secs_f64();
+        // Files are read in parallel and finish in any order: list them by name.
+        summary.skipped.values_mut().for_each(|paths| paths.sort());
         Ok(summary)
     }
 

@@ -58,7 +58,23 @@ impl Engine {
                     return Err(Error::ManyArticles {
                         path: key.to_string(),
                         count: many.len(),
-                        examples: vec![id(&many[0])?, id(&many[1])?],
+                        examples: {
+                            // The first records of the file, as numbered in it (documents sit
+                            // in the index in the order readers finished them).
+                            let mut ids = many
+                                .iter()
+                                .take(1_000)
+                                .map(id)
+                                .collect::<Result<Vec<String>>>()?;
+                            let record = |id: &String| {
+                                id.rsplit_once('#')
+                                    .and_then(|(_, n)| n.parse::<u64>().ok())
+                                    .unwrap_or(u64::MAX)
+                            };
+                            ids.sort_by_key(|id| (record(id), id.clone()));
+                            ids.truncate(2);
+                            ids
+                        },
                     });
                 }
             }

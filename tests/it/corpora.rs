@@ -477,6 +477,8 @@ fn issue13_reuters_a_fuzzy_name_finds_the_name_first() {
         ],
     );
     assert_eq!(sloppy["total"], pre["total"]);
+}
+
 /// Every author value in Reuters-21578, as lede reads them (one entry per article and author).
 fn reuters_authors(dir: &std::path::Path) -> Vec<String> {
     let mut authors = Vec::new();

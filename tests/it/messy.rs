@@ -127,9 +127,12 @@ fn bad_input_is_warned_counted_and_skipped_and_good_articles_survive() {
     assert!(
         out.contains("  XML but not a feed (root element <config>): 1 (corpus/bad/config.xml)\n")
     );
-    assert!(out.contains(
-        "  no text: 3 (corpus/bad/blank.txt, corpus/bad/empty.txt, corpus/bad/no-text.json)\n"
-    ));
+    assert!(
+        out.contains(
+            "  no text: 3 (corpus/bad/blank.txt, corpus/bad/empty.txt, corpus/bad/no-text.json)\n"
+        ),
+        "{out}"
+    );
     assert!(out.contains("  unsupported extension .md: 1 (corpus/bad/notes.md)\n"));
     assert!(out.contains("  no extension: 1 (corpus/bad/README)\n"));
 

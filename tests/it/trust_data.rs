@@ -64,7 +64,7 @@ fn duplicate_every_article(dir: &std::path::Path) {
     use tantivy::collector::DocSetCollector;
     use tantivy::query::AllQuery;
     use tantivy::schema::document::TantivyDocument;
-    let store = lede::store::open(dir).unwrap();
+    let store = lede::index::store::open(dir).unwrap();
     let payload = store.payload().unwrap();
     let searcher = store.reader(dir).unwrap().searcher();
     let docs = searcher.search(&AllQuery, &DocSetCollector).unwrap();
@@ -74,7 +74,7 @@ fn duplicate_every_article(dir: &std::path::Path) {
         writer.add_document(doc).unwrap();
     }
     let mut commit = writer.prepare_commit().unwrap();
-    commit.set_payload(&lede::store::payload(&payload.roots));
+    commit.set_payload(&lede::index::store::payload(&payload.roots));
     commit.commit().unwrap();
 }
 
