@@ -7,6 +7,7 @@
 //! - [`index`]: the schema, the analysis, the index on disk, indexing and watching.
 //! - [`query`]: what the user typed made a tantivy query and highlight patterns.
 //! - [`search`]: [`Engine`], the local [`Backend`]: searches, facets, passages, trends.
+//! - [`remote`]: [`OpenSearch`], the same [`Backend`] on an OpenSearch cluster.
 //! - [`eval`] (relevance on test collections) and [`output`] (text, JSON, CSV writers).
 //!
 //! ```
@@ -36,6 +37,7 @@ pub mod index;
 pub mod model;
 pub mod output;
 pub mod query;
+pub mod remote;
 pub mod search;
 
 pub use error::{Error, QueryError, Result};
@@ -45,4 +47,5 @@ pub use model::{
     Article, Backend, Combine, FacetField, FacetRequest, Filter, Hit, Interval, Passage, Scope,
     SearchRequest, SearchResults, Sort, TrendQuery, TrendRequest, TrendResults,
 };
+pub use remote::OpenSearch;
 pub use search::Engine;
