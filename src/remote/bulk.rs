@@ -191,7 +191,7 @@ fn new_roots(new: &[String]) -> bool {
 
 fn meta(roots: &[String]) -> Value {
     json!({"roots": roots, "schema": SCHEMA_VERSION,
-        "indexed_at": jiff::Timestamp::now().to_string()})
+        "indexed_at": jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or_else(|_| jiff::Timestamp::now()).to_string()})
 }
 
 fn skip(summary: &mut IndexSummary, reason: &str, path: &Path) {
@@ -297,19 +297,64 @@ fn stamps(os: &OpenSearch) -> Result<HashMap<String, Stamp>> {
     Ok(state)
 }
 
+/// Removes the articles matching `query`: found a page at a time and deleted by id in bulk
+/// (`_delete_by_query` belongs to a module that not every cluster loads).
 fn delete_by_query(os: &OpenSearch, query: Value) -> Result<()> {
-    let answer = os.call(
-        Method::Post,
-        "/_delete_by_query?conflicts=proceed&refresh=true",
-        Some(&json!({ "query": query })),
-    )?;
-    if let Some(f) = answer["failures"].as_array().filter(|f| !f.is_empty()) {
-        return Err(os.client.error(format!(
-            "could not remove old articles: {}",
-            reason(&json!({"error": f[0]["cause"]}))
-        )));
+    let mut after: Option<Value> = None;
+    loop {
+        let mut body = json!({
+            "query": query,
+            "size": STAMP_PAGE,
+            "_source": false,
+            "sort": [{"path": "asc"}, {"id": "asc"}],
+        });
+        if let Some(a) = &after {
+            body["search_after"] = a.clone();
+        }
+        let answer = os.call(
+            Method::Post,
+            "/_search?allow_partial_search_results=false",
+            Some(&body),
+        )?;
+        let hits = answer["hits"]["hits"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if hits.is_empty() {
+            return Ok(());
+        }
+        let lines: String = hits
+            .iter()
+            .map(|h| format!("{}\n", json!({"delete": {"_id": h["_id"]}})))
+            .collect();
+        let path = format!("/{}/_bulk?timeout=30s", os.index);
+        let answer = os.client.send(
+            Method::Post,
+            &path,
+            Some(lines.into_bytes()),
+            "application/x-ndjson",
+        )?;
+        let failed = answer.body["items"].as_array().and_then(|items| {
+            items
+                .iter()
+                .map(|i| &i["delete"])
+                .find(|d| d["status"].as_u64().is_some_and(|s| s >= 300 && s != 404))
+                .cloned()
+        });
+        if answer.status >= 400 || failed.is_some() {
+            let why = failed.map_or_else(
+                || reason(&answer.body),
+                |f| reason(&json!({"error": f["error"]})),
+            );
+            return Err(os
+                .client
+                .error(format!("could not remove old articles: {why}")));
+        }
+        match hits.last() {
+            Some(last) if hits.len() == STAMP_PAGE => after = Some(last["sort"].clone()),
+            _ => return Ok(()),
+        }
     }
-    Ok(())
 }
 
 /// Reads the files on rayon threads (a bounded queue: readers wait while a batch is sent)

@@ -19,6 +19,11 @@ const ATTEMPTS: u32 = 9;
 const FIRST_PAUSE: Duration = Duration::from_millis(100);
 const MAX_PAUSE: Duration = Duration::from_secs(5);
 
+/// Attempts when the address does not answer at all (refused, reset, timed out): a few, so
+/// that a wrong URL or a stopped cluster is said within a second, and a connection that a
+/// dying node dropped is tried again.
+const CONNECT_ATTEMPTS: u32 = 3;
+
 /// Environment variables with the user name and password for basic auth.
 pub const USER_VAR: &str = "LEDE_OPENSEARCH_USER";
 pub const PASSWORD_VAR: &str = "LEDE_OPENSEARCH_PASSWORD";
@@ -122,6 +127,7 @@ impl Client {
         let url = format!("{}{}", self.base, path);
         let mut pause = FIRST_PAUSE;
         let mut last = String::new();
+        let mut unreachable = 0;
         for attempt in 1..=ATTEMPTS {
             match self.once(method, &url, body.as_deref(), content_type) {
                 Ok(answer) if retryable(answer.status) && attempt < ATTEMPTS => {
@@ -129,8 +135,13 @@ impl Client {
                 }
                 Ok(answer) => return Ok(answer),
                 Err(e) => {
-                    // Connection refused or reset: the node may be restarting, or behind a
-                    // balancer that moves on to another one.
+                    unreachable += 1;
+                    if unreachable >= CONNECT_ATTEMPTS {
+                        return Err(self.error(format!(
+                            "cannot reach the cluster: {e} (is it running? check --opensearch \
+                             or LEDE_OPENSEARCH)"
+                        )));
+                    }
                     last = e;
                 }
             }

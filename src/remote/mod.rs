@@ -490,7 +490,7 @@ fn source(passages: usize) -> Value {
 fn highlight(passages: usize) -> Value {
     json!({
         "pre_tags": [answer::PRE], "post_tags": [answer::POST],
-        "fields": {"body": {"type": "unified", "fragment_size": 200,
+        "fields": {"body": {"type": "unified", "fragment_size": 400,
             "number_of_fragments": passages, "no_match_size": 200}},
     })
 }
