@@ -347,9 +347,11 @@ impl Dsl {
             return Err(format!("'{}': fuzzy matching takes one word", word.text));
         };
         Ok(self.per_field(word, |field, boost| {
+            // tantivy scores the words within the distance as one constant (its automaton
+            // weight); so does this rewrite, where the default blends their frequencies.
             json!({"fuzzy": {field: {"value": token, "fuzziness": distance,
                 "transpositions": true, "prefix_length": 0, "max_expansions": 1000,
-                "boost": boost}}})
+                "rewrite": "constant_score", "boost": boost}}})
         }))
     }
 
