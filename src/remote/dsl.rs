@@ -164,10 +164,13 @@ fn occur_name(occur: Occur) -> &'static str {
 fn bool_of(clauses: Vec<(Occur, Value)>) -> Value {
     let mut map = serde_json::Map::new();
     for (occur, q) in clauses {
-        map.entry(occur_name(occur))
+        if let Some(a) = map
+            .entry(occur_name(occur))
             .or_insert_with(|| Value::Array(Vec::new()))
             .as_array_mut()
-            .map(|a| a.push(q));
+        {
+            a.push(q);
+        }
     }
     json!({ "bool": map })
 }

@@ -340,7 +340,7 @@ fn a_node_lost_fails_no_search_and_loses_no_article() {
         return;
     }
     use lede::remote::bulk::Layout;
-    use lede::{Backend, IndexRequest, OpenSearch, SearchRequest};
+    use lede::{IndexRequest, OpenSearch, SearchRequest};
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
     let env = TestEnv::new();
