@@ -437,7 +437,7 @@ mod tests {
         assert!(q.contains("span_near") && q.contains("\"slop\":2"), "{q}");
         assert!(q.contains("\"offici\""), "{q}");
         assert!(
-            dsl("a pre/2 satellites")
+            dsl("launch pre/2 satellites")
                 .to_string()
                 .contains("\"in_order\":true")
         );
