@@ -28,6 +28,10 @@ const CONNECT_ATTEMPTS: u32 = 3;
 pub const USER_VAR: &str = "LEDE_OPENSEARCH_USER";
 pub const PASSWORD_VAR: &str = "LEDE_OPENSEARCH_PASSWORD";
 
+/// Environment variable naming a PEM file of CA certificates to trust for `https://` instead
+/// of the Mozilla roots (a cluster with certificates of its own CA); with the `tls` feature.
+pub const CA_VAR: &str = "LEDE_OPENSEARCH_CA";
+
 /// The HTTP methods lede uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -73,8 +77,13 @@ impl Client {
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(5)))
-            .timeout_global(Some(Duration::from_secs(120)))
-            .build();
+            .timeout_global(Some(Duration::from_secs(120)));
+        #[cfg(feature = "tls")]
+        let config = match std::env::var_os(CA_VAR) {
+            Some(path) => config.tls_config(ca_config(&base, std::path::Path::new(&path))?),
+            None => config,
+        };
+        let config = config.build();
         let auth = std::env::var(USER_VAR).ok().map(|user| {
             let password = std::env::var(PASSWORD_VAR).unwrap_or_default();
             format!("Basic {}", base64(format!("{user}:{password}").as_bytes()))
@@ -201,6 +210,28 @@ impl Client {
         };
         Ok(Answer { status, body })
     }
+}
+
+/// Trust the CA certificates of a PEM file (and only those) for `https://`.
+#[cfg(feature = "tls")]
+fn ca_config(base: &str, path: &std::path::Path) -> Result<ureq::tls::TlsConfig> {
+    use ureq::tls::{PemItem, RootCerts, TlsConfig, parse_pem};
+    let pem = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let certs: Vec<_> = parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(PemItem::Certificate(c)) => Some(c),
+            _ => None,
+        })
+        .collect();
+    if certs.is_empty() {
+        return Err(Error::Remote {
+            url: base.to_string(),
+            reason: format!("no certificate in '{}' ({CA_VAR})", path.display()),
+        });
+    }
+    Ok(TlsConfig::builder()
+        .root_certs(RootCerts::new_with_certs(&certs))
+        .build())
 }
 
 /// Statuses worth another try: the cluster is busy or between states.
