@@ -238,9 +238,19 @@ fn open_or_create(os: &OpenSearch, layout: Layout) -> Result<Vec<String>> {
     body["settings"]["index"]["number_of_shards"] = json!(layout.shards);
     body["settings"]["index"]["number_of_replicas"] = json!(layout.replicas);
     body["mappings"]["_meta"] = meta(&[]);
+    // Wait until every copy of every shard is allocated when the cluster has the nodes for
+    // them: a node lost in the first seconds must not take the only copy of a shard (on a
+    // cluster of fewer nodes the replicas wait for nodes, and the index is yellow meanwhile).
+    let health = os.client.call(Method::Get, "/_cluster/health", None)?;
+    let data_nodes = health["number_of_data_nodes"].as_u64().unwrap_or(1);
+    let wait = if data_nodes > u64::from(layout.replicas) {
+        "?wait_for_active_shards=all&timeout=60s"
+    } else {
+        ""
+    };
     let answer = os.client.send(
         Method::Put,
-        &path,
+        &format!("{path}{wait}"),
         Some(body.to_string().into_bytes()),
         "application/json",
     )?;
