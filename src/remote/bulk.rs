@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use super::OpenSearch;
 use super::answer::document;
-use super::client::{Method, reason, retryable};
+use super::client::{Method, reason, retryable, transient};
 use crate::corpus::{self, CorpusFile, FileArticles, Skip};
 use crate::error::{Error, Result};
 use crate::index::indexer::{IndexRequest, IndexSummary, Reporter, root_name};
@@ -528,7 +528,8 @@ impl Sender<'_> {
                 if status < 300 {
                     continue;
                 }
-                if retryable(status) && attempt < ITEM_ATTEMPTS {
+                let passing = retryable(status) || transient(&json!({"error": result["error"]}));
+                if passing && attempt < ITEM_ATTEMPTS {
                     again.push(pending);
                 } else {
                     let why = reason(&json!({"error": result["error"]}));

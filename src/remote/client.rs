@@ -139,7 +139,10 @@ impl Client {
         let mut unreachable = 0;
         for attempt in 1..=ATTEMPTS {
             match self.once(method, &url, body.as_deref(), content_type) {
-                Ok(answer) if retryable(answer.status) && attempt < ATTEMPTS => {
+                Ok(answer)
+                    if (retryable(answer.status) || transient(&answer.body))
+                        && attempt < ATTEMPTS =>
+                {
                     last = format!("answered {}: {}", answer.status, reason(&answer.body));
                 }
                 Ok(answer) => return Ok(answer),
@@ -239,6 +242,23 @@ pub fn retryable(status: u16) -> bool {
     matches!(status, 429 | 502 | 503 | 504)
 }
 
+/// An error answer that another try may not meet: a node that left the cluster in the middle
+/// of the request (a search's fetch phase on a node just killed answers 500 with
+/// `node_disconnected_exception`). Every request lede retries is idempotent: searches, counts,
+/// and bulk writes by `_id`.
+pub fn transient(body: &Value) -> bool {
+    const TRANSIENT: &[&str] = &[
+        "node_disconnected_exception",
+        "node_not_connected_exception",
+        "node_closed_exception",
+        "connect_transport_exception",
+        "no_shard_available_action_exception",
+        "unavailable_shards_exception",
+    ];
+    let text = body["error"].to_string();
+    TRANSIENT.iter().any(|t| text.contains(t))
+}
+
 /// The reason in an error answer (`error.root_cause[0].reason`, `error.reason`), or the
 /// answer itself, shortened.
 pub fn reason(body: &Value) -> String {
@@ -306,6 +326,16 @@ mod tests {
         assert_eq!(base64(b"ab"), "YWI=");
         assert_eq!(base64(b"abc"), "YWJj");
         assert_eq!(base64(b""), "");
+    }
+
+    #[test]
+    fn a_node_lost_mid_request_is_tried_again() {
+        let body = serde_json::json!({"error": {"root_cause": [{"type": "node_disconnected_exception"}],
+            "type": "search_phase_execution_exception"}, "status": 500});
+        assert!(transient(&body));
+        assert!(!transient(
+            &serde_json::json!({"error": {"type": "parsing_exception"}})
+        ));
     }
 
     #[test]
