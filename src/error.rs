@@ -97,6 +97,10 @@ pub enum Error {
 
     #[error("'{path}': {reason}")]
     Io { path: PathBuf, reason: io::Error },
+
+    /// An OpenSearch cluster that cannot be reached, or that refused a request.
+    #[error("OpenSearch at '{url}': {reason}")]
+    Remote { url: String, reason: String },
 }
 
 /// A query that uses operators wrongly: what is wrong, and where.

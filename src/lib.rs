@@ -7,6 +7,7 @@
 //! - [`index`]: the schema, the analysis, the index on disk, indexing and watching.
 //! - [`query`]: what the user typed made a tantivy query and highlight patterns.
 //! - [`search`]: [`Engine`], the local [`Backend`]: searches, facets, passages, trends.
+//! - [`remote`]: [`OpenSearch`], the same [`Backend`] on an OpenSearch cluster.
 //! - [`eval`] (relevance on test collections) and [`output`] (text, JSON, CSV writers).
 //! - [`serve`]: the HTTP API and search page, a thin adapter over [`Backend`].
 //!
@@ -37,6 +38,7 @@ pub mod index;
 pub mod model;
 pub mod output;
 pub mod query;
+pub mod remote;
 pub mod search;
 pub mod serve;
 
@@ -47,4 +49,5 @@ pub use model::{
     Article, Backend, Combine, FacetField, FacetRequest, Filter, Hit, Interval, Passage, Scope,
     SearchRequest, SearchResults, Sort, TrendQuery, TrendRequest, TrendResults,
 };
+pub use remote::OpenSearch;
 pub use search::Engine;

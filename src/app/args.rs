@@ -239,6 +239,17 @@ pub struct IndexArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_COMMIT_ARTICLES,
           value_parser = parse_positive)]
     pub commit_every: usize,
+
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+
+    /// With --opensearch: primary shards of a new index (about one per 30 GB of text)
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub shards: u32,
+
+    /// With --opensearch: copies of each shard on other nodes, for a new index
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub replicas: u32,
 }
 
 #[derive(Debug, Args)]
@@ -253,6 +264,15 @@ pub struct IndexDir {
     /// The index folder
     #[arg(long, value_name = "DIR", default_value = DEFAULT_INDEX)]
     pub index: PathBuf,
+}
+
+/// An OpenSearch index instead of a local one (docs/opensearch.md).
+#[derive(Debug, Args)]
+pub struct RemoteArgs {
+    /// Use the index INDEX on an OpenSearch cluster, e.g. http://localhost:9200/news (or set
+    /// LEDE_OPENSEARCH; basic auth from LEDE_OPENSEARCH_USER and LEDE_OPENSEARCH_PASSWORD)
+    #[arg(long, value_name = "URL/INDEX")]
+    pub opensearch: Option<String>,
 }
 
 /// How a command prints what it found.
@@ -284,6 +304,9 @@ pub struct StatsArgs {
     pub index: IndexDir,
 
     #[command(flatten)]
+    pub remote: RemoteArgs,
+
+    #[command(flatten)]
     pub output: FormatArgs,
 }
 
@@ -307,6 +330,9 @@ pub struct SearchArgs {
     /// first when it does not exist yet
     #[arg(long, value_name = "DIR")]
     pub index: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 
     /// Number of articles to show
     #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
@@ -411,6 +437,9 @@ pub struct TrendArgs {
     #[command(flatten)]
     pub index: IndexDir,
 
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+
     /// Bucket size
     #[arg(long, value_name = "INTERVAL", default_value = "month")]
     pub by: IntervalArg,
@@ -506,6 +535,9 @@ pub struct ShowArgs {
 
     #[command(flatten)]
     pub index: IndexDir,
+
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 
     /// Print one JSON object: metadata, body, paragraphs and matches with their byte offsets
     #[arg(long)]

@@ -1,8 +1,10 @@
 //! The command line front end: flags parsed by clap (`args`), output settings resolved once
 //! (`config`), one file per command (`commands`), progress on stderr (`progress`), and the exit
-//! codes (`exit`). Only this part of lede knows clap.
+//! codes (`exit`), and which engine a command talks to (`backend`). Only this part of lede
+//! knows clap.
 
 pub mod args;
+mod backend;
 mod commands;
 mod config;
 pub mod exit;

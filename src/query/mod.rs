@@ -32,6 +32,8 @@ use crate::index::analyzer::{self, Analysis};
 use crate::index::schema::Fields;
 use crate::model::Combine;
 use ast::Node;
+pub use ast::{FieldName, Word, is_hyphen};
+pub use build::stem_prefixes;
 use build::{Builder, parser_message};
 pub use patterns::Pattern;
 pub use reading::reading;
@@ -200,6 +202,27 @@ fn read(text: &str) -> Result<Read, QueryError> {
         tree: format!("{ast:?}"),
         notes: repaired.notes,
     })
+}
+
+/// lede's tree of a query (`ast::Node`), for engines that build their own query from it.
+pub type Tree = Node;
+
+/// lede's tree of a query and the notes of its repairs, for an engine that builds its own
+/// query from the tree (the OpenSearch backend).
+pub fn read_tree(text: &str) -> Result<(Tree, Vec<String>), QueryError> {
+    let read = read(text)?;
+    Ok((read.node, read.notes))
+}
+
+/// Of a query's tree, read with `analysis`: how many parts only spaces join (see
+/// `implicit_clauses`), and its analysed words when it is nothing but plain words (the pairs
+/// the proximity bonus looks for).
+pub fn tree_shape(node: &Tree, analysis: Analysis) -> (usize, Option<Vec<String>>) {
+    let mut analyzer = analysis.query();
+    (
+        implicit_clauses(node, &mut analyzer),
+        plain_words(node, &mut analyzer),
+    )
 }
 
 /// Reads `text` as a query over title and body.

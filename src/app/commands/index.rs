@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use lede::index::store;
+use lede::remote::{self, bulk::Layout};
 use lede::{Error, IndexRequest, indexer, output};
 
 use crate::app::args::{DEFAULT_CORPUS, IndexArgs};
@@ -15,7 +16,16 @@ pub fn run(args: &IndexArgs) -> Result<Exit> {
     let req = args.to_request();
     let reporter = StderrReporter::new(!args.corpus.quiet);
     let existed = req.index.exists();
-    let summary = indexer::run(&req, &reporter)?;
+    let summary = match args.remote.open()? {
+        Some(os) => {
+            let layout = Layout {
+                shards: args.shards,
+                replicas: args.replicas,
+            };
+            remote::index(&os, &req, layout, &reporter)?
+        }
+        None => indexer::run(&req, &reporter)?,
+    };
     if !summary.committed && !existed {
         // --strict refused the run: leave no empty index behind either.
         let _ = std::fs::remove_dir_all(&req.index);

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use lede::index::analyzer::Analysis;
+use lede::output::Printer;
 use lede::{Backend, Engine, SearchRequest, output, query};
 
 use super::index::build_default;
@@ -29,6 +30,12 @@ pub fn run(args: &SearchArgs) -> Result<Exit> {
         out.flush()?;
         return Ok(Exit::Success);
     }
+    if let Some(os) = args.remote.open()? {
+        if args.explain || args.agg.is_some() {
+            anyhow::bail!("--explain and --agg need a local index (not --opensearch)");
+        }
+        return search(&os, None, args, &req, &printer);
+    }
     let dir = match &args.index {
         Some(dir) => dir.clone(),
         None => {
@@ -44,24 +51,35 @@ pub fn run(args: &SearchArgs) -> Result<Exit> {
         }
         return aggregate(&engine, &req, agg);
     }
-    let backend: &dyn Backend = &engine;
+    search(&engine, Some(&engine), args, &req, &printer)
+}
+
+/// A page of hits, or every match with `--all`, from either engine (`--explain` on the local
+/// one only).
+fn search(
+    backend: &dyn Backend,
+    engine: Option<&Engine>,
+    args: &SearchArgs,
+    req: &SearchRequest,
+    printer: &Printer,
+) -> Result<Exit> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     let total = if args.all {
         // Every match, written as it comes.
         let io_err = |e| lede::Error::io("stdout", e);
         let mut stream = printer.stream(&mut out)?;
-        let total = backend.for_each_hit(&req, &mut print_notes, &mut |hit| {
+        let total = backend.for_each_hit(req, &mut print_notes, &mut |hit| {
             stream.hit(&hit).map_err(io_err)
         })?;
         stream.finish()?;
         total
     } else {
-        let results = backend.search(&req)?;
+        let results = backend.search(req)?;
         print_notes(&results.notes);
         if printer.is_text() && results.total == 0 {
             // Nothing to show: stderr says so below.
-        } else if args.explain {
-            let explained = engine.explain(&req, &results.hits)?;
+        } else if let Some(engine) = engine.filter(|_| args.explain) {
+            let explained = engine.explain(req, &results.hits)?;
             printer.explained(&mut out, &results, &explained)?;
         } else {
             printer.results(&mut out, &results)?;

@@ -3,16 +3,16 @@
 use std::io::{self, Write};
 
 use anyhow::Result;
-use lede::{Backend, Engine, output};
+use lede::output;
 
 use crate::app::args::ShowArgs;
+use crate::app::backend::open_backend;
 use crate::app::config::print_notes;
 use crate::app::exit::Exit;
 
 pub fn run(args: &ShowArgs) -> Result<Exit> {
     let color = args.color.resolve();
-    let engine = Engine::open(&args.index.index)?;
-    let backend: &dyn Backend = &engine;
+    let backend = open_backend(&args.remote, &args.index.index)?;
     let shown = backend.show(&args.article, args.query.as_deref())?;
     print_notes(&shown.notes);
     let mut out = io::BufWriter::new(io::stdout().lock());

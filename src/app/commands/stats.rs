@@ -3,14 +3,14 @@
 use std::io::{self, Write};
 
 use anyhow::Result;
-use lede::{Backend, Engine, output};
+use lede::output;
 
 use crate::app::args::{FormatArg, StatsArgs};
+use crate::app::backend::open_backend;
 use crate::app::exit::Exit;
 
 pub fn run(args: &StatsArgs) -> Result<Exit> {
-    let engine = Engine::open(&args.index.index)?;
-    let backend: &dyn Backend = &engine;
+    let backend = open_backend(&args.remote, &args.index.index)?;
     let stats = backend.stats()?;
     let mut out = io::stdout().lock();
     match args.output.format() {

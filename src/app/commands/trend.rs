@@ -3,9 +3,10 @@
 use std::io::{self, Write};
 
 use anyhow::Result;
-use lede::{Backend, Engine, output};
+use lede::output;
 
 use crate::app::args::{ColorWhen, FormatArg, TrendArgs};
+use crate::app::backend::open_backend;
 use crate::app::config::print_notes;
 use crate::app::exit::Exit;
 
@@ -13,8 +14,7 @@ pub fn run(args: &TrendArgs) -> Result<Exit> {
     let req = args.to_request();
     let format = args.format();
     let color = ColorWhen::Auto.resolve();
-    let engine = Engine::open(&args.index.index)?;
-    let backend: &dyn Backend = &engine;
+    let backend = open_backend(&args.remote, &args.index.index)?;
     let results = backend.trend(&req)?;
     print_notes(&results.notes);
     let mut out = io::BufWriter::new(io::stdout().lock());

@@ -1,5 +1,6 @@
 //! lede-bench's command line: `gen` writes a synthetic corpus, `run` measures lede on one,
 //! `serve` puts `lede serve` under load.
+//! `agree` compares the local engine with an OpenSearch cluster.
 
 use std::path::PathBuf;
 
@@ -107,5 +108,33 @@ pub enum Command {
         /// Print one JSON object
         #[arg(long)]
         json: bool,
+    },
+    /// Index a corpus locally and on an OpenSearch cluster, send both the same searches, and
+    /// print how far they agree and how fast each answers (docs/opensearch.md)
+    Agree {
+        /// Corpus folders
+        #[arg(value_name = "CORPUS", required = true)]
+        corpus: Vec<PathBuf>,
+        /// Local index folder (rebuilt)
+        #[arg(long, value_name = "DIR", default_value = "target/agree-index")]
+        index: PathBuf,
+        /// The cluster's index (rebuilt), e.g. http://127.0.0.1:9200/agree
+        #[arg(long, value_name = "URL/INDEX")]
+        opensearch: String,
+        /// Primary shards of the cluster's index
+        #[arg(long, default_value_t = 3)]
+        shards: u32,
+        /// Replicas of the cluster's index
+        #[arg(long, default_value_t = 1)]
+        replicas: u32,
+        /// Rounds over the text queries, for the latencies
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        /// Search the indexes as they are (no indexing)
+        #[arg(long)]
+        reuse: bool,
+        /// A file (as the walk names it) that each spelling of anti-satellite must find
+        #[arg(long, value_name = "PATH")]
+        seed: Option<String>,
     },
 }

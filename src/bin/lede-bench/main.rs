@@ -1,6 +1,7 @@
 //! `lede-bench`: generate synthetic corpora and measure lede on them (see
 //! docs/performance.md). Benchmarks are programs that print tables, never timed tests.
 
+mod agree;
 mod baseline;
 mod cli;
 mod generate;
@@ -143,6 +144,24 @@ fn real_main() -> anyhow::Result<()> {
                 None => {}
             }
         }
+        cli::Command::Agree {
+            corpus,
+            index,
+            opensearch,
+            shards,
+            replicas,
+            rounds,
+            reuse,
+            seed,
+        } => agree::run(&agree::AgreeOptions {
+            corpus,
+            index,
+            opensearch,
+            layout: lede::remote::bulk::Layout { shards, replicas },
+            rounds,
+            reuse,
+            seed,
+        })?,
     }
     Ok(())
 }

@@ -1,0 +1,315 @@
+//! OpenSearch's answers made lede's results: a document's `_source` a [`Hit`], highlighted
+//! fragments [`Passage`]s with byte ranges into the body, terms and date_histogram
+//! aggregations [`FacetCounts`] (sorted and cut as the local engine does), and the documents
+//! lede sends (`document`).
+
+use serde_json::{Value, json};
+
+use crate::model::article::{ARTICLE_FORMATS, Article};
+use crate::model::{FacetCounts, FacetField, FacetRequest, FacetValue, Hit, Interval, Passage};
+
+/// Highlight markers: control characters no article text holds (the readers drop them).
+pub const PRE: &str = "\u{1}";
+pub const POST: &str = "\u{2}";
+
+/// Values a terms aggregation returns at most: counts are exact while a field has fewer
+/// distinct values in the match set (`distinct` says how many there were).
+pub const MAX_VALUES: usize = 10_000;
+
+/// An article as the index template stores it; `file_size` and `file_mtime` are the stamps an
+/// incremental run compares.
+pub fn document(a: &Article, size: u64, mtime_ns: u64) -> Value {
+    json!({
+        "id": a.id,
+        "path": a.path,
+        "title": a.title,
+        "body": a.body,
+        "author": a.authors,
+        "date": a.date.map(|d| d.to_string()),
+        "source": a.source,
+        "section": format!("/{}", a.section.join("/")),
+        "topic": a.topics,
+        "place": a.places,
+        "person": a.people,
+        "org": a.orgs,
+        "language": a.language,
+        "url": a.url,
+        "word_count": a.word_count(),
+        "format": a.format,
+        "file_size": size,
+        "file_mtime": mtime_ns,
+    })
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        Value::String(s) => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+fn string(v: &Value) -> Option<String> {
+    strings(v).into_iter().next()
+}
+
+/// A search hit (`_source`, `_score`, `highlight`) as lede's [`Hit`].
+pub fn hit(doc: &Value, rank: usize, scored: bool, passages: usize) -> Hit {
+    let src = &doc["_source"];
+    let format = src["format"].as_str().unwrap_or("txt");
+    let body = src["body"].as_str().unwrap_or("");
+    let fragments = strings(&doc["highlight"]["body"]);
+    Hit {
+        rank,
+        score: if scored {
+            doc["_score"].as_f64().map(|s| s as f32)
+        } else {
+            None
+        },
+        id: string(&src["id"]).unwrap_or_default(),
+        path: string(&src["path"]).unwrap_or_default(),
+        title: string(&src["title"]).unwrap_or_default(),
+        // Not asked of the cluster yet: titles are highlighted by the local engine only.
+        title_highlights: Vec::new(),
+        // Near-duplicate groups are computed by the local indexer only.
+        copies: Vec::new(),
+        authors: strings(&src["author"]),
+        date: src["date"].as_str().and_then(|d| d.parse().ok()),
+        source: string(&src["source"]),
+        section: string(&src["section"]).unwrap_or_else(|| "/".into()),
+        topics: strings(&src["topic"]),
+        places: strings(&src["place"]),
+        people: strings(&src["person"]),
+        orgs: strings(&src["org"]),
+        language: string(&src["language"]),
+        url: string(&src["url"]),
+        word_count: src["word_count"].as_u64().unwrap_or(0),
+        format: ARTICLE_FORMATS
+            .iter()
+            .find(|f| **f == format)
+            .copied()
+            .unwrap_or("txt"),
+        passages: fragments
+            .iter()
+            .filter_map(|f| passage(body, f))
+            .take(passages)
+            .collect(),
+    }
+}
+
+/// Text with [`PRE`]/[`POST`] markers: the plain text, and the byte ranges marked in it.
+pub fn unmark(marked: &str) -> (String, Vec<(usize, usize)>) {
+    let mut text = String::with_capacity(marked.len());
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    let mut start = None;
+    for c in marked.chars() {
+        match c {
+            '\u{1}' => start = Some(text.len()),
+            '\u{2}' => {
+                if let Some(s) = start.take() {
+                    // Neighbouring marks (a phrase's words) join into one range.
+                    match ranges.last_mut() {
+                        Some(last)
+                            if last.1 <= s
+                                && text[last.1..s]
+                                    .chars()
+                                    .all(|c| c.is_whitespace() || crate::query::is_hyphen(c)) =>
+                        {
+                            last.1 = text.len()
+                        }
+                        _ => ranges.push((s, text.len())),
+                    }
+                }
+            }
+            c => text.push(c),
+        }
+    }
+    (text, ranges)
+}
+
+/// A highlighted fragment of `body` as a [`Passage`]: found in the body to give its offset,
+/// trimmed of the spaces around it.
+pub fn passage(body: &str, fragment: &str) -> Option<Passage> {
+    let (text, highlights) = unmark(fragment);
+    let lead = text.len() - text.trim_start().len();
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    let offset = body.find(trimmed)?;
+    let highlights = highlights
+        .into_iter()
+        .filter_map(|(s, e)| {
+            let (s, e) = (
+                s.saturating_sub(lead),
+                e.saturating_sub(lead).min(trimmed.len()),
+            );
+            (s < e).then_some((s, e))
+        })
+        .collect();
+    let before = body[..offset].trim_end();
+    let after = body[offset + trimmed.len()..].trim_start();
+    let ends_sentence = |s: &str| s.ends_with(['.', '!', '?', '"', '\'', '”', ':']);
+    Some(Passage {
+        cut_before: !before.is_empty()
+            && !ends_sentence(before)
+            && !body[before.len()..offset].contains('\n'),
+        cut_after: !after.is_empty() && !ends_sentence(trimmed),
+        offset,
+        text: trimmed.to_string(),
+        highlights,
+    })
+}
+
+/// The field a facet is counted on: values as written (`.raw`), sections as whole paths.
+fn facet_field(field: FacetField) -> String {
+    match field {
+        FacetField::Section => "section".into(),
+        FacetField::Format => "format".into(),
+        f => format!("{}.raw", f.name()),
+    }
+}
+
+/// The aggregations for `requests`, named by their position.
+pub fn facet_aggs(requests: &[FacetRequest]) -> serde_json::Map<String, Value> {
+    let mut aggs = serde_json::Map::new();
+    for (i, r) in requests.iter().enumerate() {
+        let agg = if r.field.is_calendar() {
+            let interval = if r.field == FacetField::Year {
+                "year"
+            } else {
+                "month"
+            };
+            json!({"date_histogram": {"field": "date", "calendar_interval": interval,
+                "min_doc_count": 1}})
+        } else {
+            json!({"terms": {"field": facet_field(r.field), "size": MAX_VALUES,
+                "shard_size": MAX_VALUES}})
+        };
+        aggs.insert(format!("f{i}"), agg);
+    }
+    aggs
+}
+
+/// The counts of each request from the aggregations' answer.
+pub fn facet_counts(requests: &[FacetRequest], aggs: &Value) -> Vec<FacetCounts> {
+    requests
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let buckets = aggs[format!("f{i}")]["buckets"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let count = |b: &Value| b["doc_count"].as_u64().unwrap_or(0);
+            let values: Vec<FacetValue> = if r.field.is_calendar() {
+                let interval = if r.field == FacetField::Year {
+                    Interval::Year
+                } else {
+                    Interval::Month
+                };
+                buckets
+                    .iter()
+                    .map(|b| FacetValue {
+                        value: interval.label_secs(b["key"].as_i64().unwrap_or(0).div_euclid(1000)),
+                        count: count(b),
+                    })
+                    .collect()
+            } else if r.field == FacetField::Section {
+                // Whole paths, summed by the part one level below `under`.
+                let prefix: String = r.under.iter().map(|p| format!("/{p}")).collect();
+                let mut sums: std::collections::BTreeMap<String, u64> = Default::default();
+                for b in &buckets {
+                    let path = b["key"].as_str().unwrap_or("");
+                    if let Some(rest) = path.strip_prefix(&prefix)
+                        && let Some(rest) = rest.strip_prefix('/')
+                        && let Some(child) = rest.split('/').next()
+                        && !child.is_empty()
+                    {
+                        *sums.entry(child.to_string()).or_default() += count(b);
+                    }
+                }
+                sums.into_iter()
+                    .map(|(value, count)| FacetValue { value, count })
+                    .collect()
+            } else {
+                buckets
+                    .iter()
+                    .map(|b| FacetValue {
+                        value: match &b["key"] {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        },
+                        count: count(b),
+                    })
+                    .collect()
+            };
+            shape(r, values)
+        })
+        .collect()
+}
+
+/// Sorted by count then value, cut to the size asked (as the local engine's facets).
+fn shape(r: &FacetRequest, mut values: Vec<FacetValue>) -> FacetCounts {
+    values.retain(|v| v.count > 0);
+    values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    let distinct = values.len();
+    values.truncate(r.size);
+    FacetCounts {
+        field: r.field,
+        under: (r.field == FacetField::Section).then(|| format!("/{}", r.under.join("/"))),
+        values,
+        distinct,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fragments_become_passages_with_byte_ranges() {
+        let body = "First sentence here. The Café anti-satellite test failed. Last.";
+        let p = passage(
+            body,
+            "The Café \u{1}anti\u{2}-\u{1}satellite\u{2} test failed.",
+        )
+        .unwrap();
+        assert_eq!(p.offset, body.find("The Café").unwrap());
+        assert_eq!(p.text, "The Café anti-satellite test failed.");
+        let (s, e) = p.highlights[0];
+        assert_eq!(&p.text[s..e], "anti-satellite");
+        assert!(!p.cut_before && !p.cut_after);
+    }
+
+    #[test]
+    fn sections_are_summed_one_level_down() {
+        let r = FacetRequest {
+            field: FacetField::Section,
+            size: 10,
+            under: vec!["World".into()],
+        };
+        let aggs = json!({"f0": {"buckets": [
+            {"key": "/World/Europe", "doc_count": 2}, {"key": "/World/Europe/France", "doc_count": 1},
+            {"key": "/World/Asia", "doc_count": 4}, {"key": "/Sport", "doc_count": 9}]}});
+        let c = &facet_counts(&[r], &aggs)[0];
+        assert_eq!(
+            c.values[0],
+            FacetValue {
+                value: "Asia".into(),
+                count: 4
+            }
+        );
+        assert_eq!(
+            c.values[1],
+            FacetValue {
+                value: "Europe".into(),
+                count: 3
+            }
+        );
+        assert_eq!(c.under.as_deref(), Some("/World"));
+    }
+}

@@ -1,0 +1,206 @@
+//! `lede trend` on OpenSearch: one search per query with a calendar `date_histogram` (UTC
+//! days, ISO weeks, months, years, as the local engine's buckets), a `missing` count for the
+//! undated, and under a `terms` aggregation when split; then the same shaping as the local
+//! engine: every bucket from the first to the last, zeros included.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use jiff::civil::Date;
+use serde_json::{Value, json};
+
+use super::OpenSearch;
+use super::client::Method;
+use crate::error::{Error, Result};
+use crate::model::request::{date_of, secs_of};
+use crate::model::{
+    Combine, FacetField, Interval, JSON_VERSION, Series, TrendRequest, TrendResults,
+};
+
+/// Matches per (split value, bucket start in seconds), and undated per split value.
+#[derive(Default)]
+struct Counts {
+    dated: BTreeMap<(String, i64), u64>,
+    undated: BTreeMap<String, u64>,
+}
+
+fn calendar(interval: Interval) -> &'static str {
+    match interval {
+        Interval::Day => "day",
+        Interval::Week => "week",
+        Interval::Month => "month",
+        Interval::Year => "year",
+    }
+}
+
+fn split_field(field: FacetField) -> String {
+    match field {
+        FacetField::Section => "section".into(),
+        FacetField::Format => "format".into(),
+        f => format!("{}.raw", f.name()),
+    }
+}
+
+impl OpenSearch {
+    fn counts(
+        &self,
+        query: &Value,
+        req: &TrendRequest,
+        split: Option<FacetField>,
+    ) -> Result<Counts> {
+        let per_date = json!({
+            "dated": {"date_histogram": {"field": "date",
+                "calendar_interval": calendar(req.interval), "min_doc_count": 1}},
+            "undated": {"missing": {"field": "date"}},
+        });
+        let aggs = match split {
+            Some(f) => json!({"split": {"terms": {"field": split_field(f), "size": 10_000,
+                "missing": ""}, "aggs": per_date}}),
+            None => per_date,
+        };
+        let answer = self.call(
+            Method::Post,
+            "/_search?allow_partial_search_results=false",
+            Some(&json!({"query": query, "size": 0, "aggs": aggs})),
+        )?;
+        let aggs = &answer["aggregations"];
+        let mut counts = Counts::default();
+        let mut add = |value: String, a: &Value| {
+            for b in a["dated"]["buckets"].as_array().into_iter().flatten() {
+                let secs = b["key"].as_i64().unwrap_or(0).div_euclid(1000);
+                *counts
+                    .dated
+                    .entry((value.clone(), req.interval.bucket_secs(secs)))
+                    .or_default() += b["doc_count"].as_u64().unwrap_or(0);
+            }
+            let undated = a["undated"]["doc_count"].as_u64().unwrap_or(0);
+            if undated > 0 {
+                *counts.undated.entry(value).or_default() += undated;
+            }
+        };
+        match split {
+            Some(_) => {
+                for b in aggs["split"]["buckets"].as_array().into_iter().flatten() {
+                    let value = match &b["key"] {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    add(value, b);
+                }
+            }
+            None => add(String::new(), aggs),
+        }
+        Ok(counts)
+    }
+
+    /// Counts the matches of each query per calendar bucket.
+    pub fn trend(&self, req: &TrendRequest) -> Result<TrendResults> {
+        let started = std::time::Instant::now();
+        for (i, q) in req.queries.iter().enumerate() {
+            if req.queries[..i].iter().any(|p| p.label == q.label) {
+                return Err(Error::SameLabel(q.label.clone()));
+            }
+        }
+        let mut notes = Vec::new();
+        let mut counted = Vec::new();
+        for q in &req.queries {
+            let prepared = self.prepare(&q.query, req.combine, &req.scope, false, 0)?;
+            notes.extend(prepared.notes.iter().map(|n| format!("{}: {n}", q.label)));
+            counted.push((q, self.counts(&prepared.query, req, req.split)?));
+        }
+        let all = if req.normalize {
+            let prepared = self.prepare("*", Combine::All, &req.scope, false, 0)?;
+            Some(self.counts(&prepared.query, req, None)?)
+        } else {
+            None
+        };
+        let mut starts: BTreeSet<i64> = counted
+            .iter()
+            .flat_map(|(_, c)| c.dated.keys().map(|(_, b)| *b))
+            .collect();
+        if let Some(from) = req.scope.from {
+            starts.insert(req.interval.bucket_secs(from.as_second()));
+        }
+        if let Some(to) = req.scope.to {
+            starts.insert(req.interval.bucket_secs(to.as_second() - 1));
+        }
+        let buckets: Vec<Date> = match (starts.first(), starts.last()) {
+            (Some(&first), Some(&last)) => {
+                let (mut d, end) = (date_of(first), date_of(last));
+                let mut all = Vec::new();
+                while d <= end {
+                    all.push(d);
+                    match req.interval.next(d) {
+                        Some(next) => d = next,
+                        None => break,
+                    }
+                }
+                all
+            }
+            _ => Vec::new(),
+        };
+        let index: HashMap<i64, usize> = buckets
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (secs_of(*d), i))
+            .collect();
+        let totals = all.as_ref().map(|c| {
+            let mut t = vec![0u64; buckets.len()];
+            for ((_, b), n) in &c.dated {
+                if let Some(&i) = index.get(b) {
+                    t[i] += n;
+                }
+            }
+            t
+        });
+        let mut series = Vec::new();
+        for (q, counts) in counted {
+            let mut values: Vec<String> = counts
+                .dated
+                .keys()
+                .map(|(v, _)| v.clone())
+                .chain(counts.undated.keys().cloned())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            if values.is_empty() {
+                values.push(String::new());
+            }
+            for value in values {
+                let mut per = vec![0u64; buckets.len()];
+                for ((v, b), n) in &counts.dated {
+                    if *v == value
+                        && let Some(&i) = index.get(b)
+                    {
+                        per[i] += n;
+                    }
+                }
+                let undated = counts.undated.get(&value).copied().unwrap_or(0);
+                let ratios = totals.as_ref().map(|t| {
+                    per.iter()
+                        .zip(t)
+                        .map(|(&n, &all)| (all > 0).then(|| n as f64 / all as f64))
+                        .collect()
+                });
+                series.push(Series {
+                    label: q.label.clone(),
+                    query: q.query.clone(),
+                    split: req.split.map(|_| value.clone()),
+                    total: per.iter().sum::<u64>() + undated,
+                    counts: per,
+                    undated,
+                    ratios,
+                });
+            }
+        }
+        Ok(TrendResults {
+            lede_json: JSON_VERSION,
+            interval: req.interval,
+            buckets: buckets.iter().map(|d| req.interval.label(*d)).collect(),
+            series,
+            totals,
+            totals_undated: all.map(|c| c.undated.values().sum()),
+            notes,
+            took_ms: started.elapsed().as_secs_f64() * 1e3,
+        })
+    }
+}
