@@ -7,6 +7,7 @@ pub mod dedup;
 pub mod indexer;
 pub mod maintenance;
 pub mod minhash;
+mod roots;
 pub mod schema;
 pub mod store;
 pub mod watch;
