@@ -41,7 +41,11 @@ enum Op {
 fn article(seed: u8) -> String {
     let s = seed as usize;
     let body: Vec<&str> = (0..=s % 4).map(|i| WORDS[(s + i) % WORDS.len()]).collect();
-    let head = format!("Note {}\n\nThe {} report", WORDS[s % WORDS.len()], body.join(" "));
+    let head = format!(
+        "Note {}\n\nThe {} report",
+        WORDS[s % WORDS.len()],
+        body.join(" ")
+    );
     format!("{head}{}\n", ".".repeat(80 + s - head.len()))
 }
 
@@ -122,10 +126,14 @@ fn articles(index: &Path) -> Vec<(String, String, String)> {
     };
     let mut found = Vec::new();
     engine
-        .for_each_hit(&req, |_| {}, |hit| {
-            found.push((hit.id, hit.title));
-            Ok(())
-        })
+        .for_each_hit(
+            &req,
+            |_| {},
+            |hit| {
+                found.push((hit.id, hit.title));
+                Ok(())
+            },
+        )
         .unwrap();
     let mut all: Vec<_> = found
         .into_iter()
@@ -176,7 +184,6 @@ proptest! {
         prop_assert_eq!(articles(&index), articles(&fresh));
     }
 }
-
 
 /// Found by writing this property (issue 18): a file renamed over another of the same size and
 /// the same modification time (two files written in one clock tick; or `cp -p`, `rsync -t`,
