@@ -76,7 +76,7 @@ fuzz_target!(|data: &[u8]| {
         limit: 5,
         passages: 2,
         combine: [Combine::Auto, Combine::All, Combine::Any][n % 3],
-        exact: n % 5 == 0,
+        exact: n.is_multiple_of(5),
         sort: [Sort::Relevance, Sort::Newest, Sort::Oldest][(n / 3) % 3],
         ..SearchRequest::default()
     };
