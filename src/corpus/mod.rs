@@ -409,7 +409,9 @@ fn xml_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     let decl = &decl[..decl.find("?>")?];
     let at = decl.find("encoding=")? + "encoding=".len();
     let quoted = &decl[at..];
-    let quote = quoted.chars().next()?;
+    // Only an ASCII quote: slicing past any other first character could split it (fuzzing
+    // found `encoding=\xe2ISO-8859-1"`, whose replacement character is three bytes).
+    let quote = quoted.chars().next().filter(|c| matches!(c, '"' | '\''))?;
     let label = quoted[1..].split(quote).next()?;
     encoding_rs::Encoding::for_label(label.as_bytes())
 }

@@ -7,6 +7,7 @@ mod cli;
 mod corpora;
 mod harness;
 mod incremental;
+mod incremental_props;
 mod json_before;
 mod library;
 mod messy;

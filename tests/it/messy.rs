@@ -233,3 +233,27 @@ fn extensions_and_field_names_on_request() {
     assert_eq!(v["hits"][0]["authors"], serde_json::json!(["Ana Ruiz"]));
     assert_eq!(total(&env, "froze"), 1);
 }
+
+/// Found by the `feed` fuzz target (issue 18): an XML declaration whose encoding value opens
+/// with a byte that is not a quote (here 0xE2, read as a three-byte replacement character)
+/// made the encoding sniffing slice inside a character and panic, aborting the run.
+#[test]
+fn an_xml_declaration_with_a_broken_quote_is_read_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.rss");
+    std::fs::write(
+        &path,
+        b"<?xml version=\"1.0\" encoding=\xe2ISO-8859-1\"?>\n<rss version=\"2.0\"><channel>\
+          <item><title>Caf\xe9</title><description>Body</description></item></channel></rss>",
+    )
+    .unwrap();
+    let file = lede::corpus::CorpusFile {
+        path,
+        root_depth: dir.path().components().count() as u16,
+        size: 0,
+        mtime_ns: 0,
+    };
+    let read = lede::corpus::read(&file, &lede::corpus::ReadOptions::default()).unwrap();
+    assert_eq!(read.articles.len(), 1);
+    assert_eq!(read.articles[0].body, "Body");
+}
