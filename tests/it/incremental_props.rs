@@ -101,7 +101,7 @@ fn apply(op: &Op, corpus: &Path, index: &Path) {
         }
         Op::Rename(..) => {}
         Op::Index => {
-            indexer::run(&request(corpus, index), &indexer::Silent).unwrap();
+            run_when_unlocked(&request(corpus, index));
         }
         Op::Kill(after) => {
             let mut req = request(corpus, index);
@@ -178,11 +178,28 @@ proptest! {
         for op in &ops {
             apply(op, &corpus, &index);
         }
-        indexer::run(&request(&corpus, &index), &indexer::Silent).unwrap();
+        run_when_unlocked(&request(&corpus, &index));
         let fresh = dir.path().join("fresh");
         indexer::run(&request(&corpus, &fresh), &indexer::Silent).unwrap();
         prop_assert_eq!(articles(&index), articles(&fresh));
     }
+}
+
+/// A run of the indexer. A "kill" here is a panic inside this process, and tantivy's writer
+/// threads let go of the index's lock a moment after it, where a killed process's lock goes at
+/// once: a run that finds the lock still held waits for it (at most 10 s), as the next `lede
+/// index` after a real kill would not need to.
+fn run_when_unlocked(req: &lede::IndexRequest) {
+    for _ in 0..200 {
+        match indexer::run(req, &indexer::Silent) {
+            Err(lede::Error::Locked(_)) => std::thread::sleep(std::time::Duration::from_millis(50)),
+            other => {
+                other.unwrap();
+                return;
+            }
+        }
+    }
+    panic!("the index stayed locked for 10 s after a killed run");
 }
 
 /// Found by writing this property (issue 18): a file renamed over another of the same size and
