@@ -168,14 +168,12 @@ impl OpenSearch {
             });
         }
         let any = dsl::translate(&node, Combine::Any, exact, &self.ranking).map_err(qerr)?;
-        notes.push(format!(
-            "{} of the {} words: showing articles with any of them, those with more first",
-            match count {
-                0 => "no article has all".to_string(),
-                1 => "only 1 article has all".to_string(),
-                n => format!("only {n} articles have all"),
-            },
-            first.implicit_clauses
+        // The cluster ranks by BM25 alone, without the local engine's coordination tiers:
+        // the note claims no order.
+        notes.push(crate::search::fallback_note(
+            count,
+            first.implicit_clauses,
+            false,
         ));
         Ok(Prepared {
             query: dsl::scoped(any.query, scope),

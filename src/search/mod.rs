@@ -43,6 +43,7 @@ use crate::query::{self, Ranking};
 use hits::{hit, term_weights};
 use page::FirstPass;
 use passages::PassageFinder;
+pub use prepare::fallback_note;
 
 /// An open index, ready to answer searches.
 pub struct Engine {

@@ -198,7 +198,7 @@ impl Engine {
 
 /// The note of the fall-back to any word: how many articles have all `words` (true under any
 /// sort), and, when the hits are ranked in coordination tiers, that those come first.
-pub(super) fn fallback_note(all: usize, words: usize, tiers: bool) -> String {
+pub fn fallback_note(all: usize, words: usize, tiers: bool) -> String {
     let every = if words == 2 {
         "both words".to_string()
     } else {
