@@ -10,6 +10,7 @@ pub mod newsroom;
 pub mod parse;
 pub mod request;
 pub mod results;
+pub mod trend;
 
 pub use article::Article;
 pub use backend::Backend;

@@ -3,18 +3,15 @@
 //! undated, and under a `terms` aggregation when split; then the same shaping as the local
 //! engine: every bucket from the first to the last, zeros included.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
 
-use jiff::civil::Date;
 use serde_json::{Value, json};
 
 use super::OpenSearch;
 use super::client::Method;
 use crate::error::{Error, Result};
-use crate::model::request::{date_of, secs_of};
-use crate::model::{
-    Combine, FacetField, Interval, JSON_VERSION, Series, TrendRequest, TrendResults,
-};
+use crate::model::trend::{TrendCounts, trend_results};
+use crate::model::{Combine, FacetField, Interval, TrendRequest, TrendResults};
 
 /// Matches per (split value, bucket start in seconds), and undated per split value.
 #[derive(Default)]
@@ -113,94 +110,17 @@ impl OpenSearch {
         } else {
             None
         };
-        let mut starts: BTreeSet<i64> = counted
-            .iter()
-            .flat_map(|(_, c)| c.dated.keys().map(|(_, b)| *b))
-            .collect();
-        if let Some(from) = req.scope.from {
-            starts.insert(req.interval.bucket_secs(from.as_second()));
-        }
-        if let Some(to) = req.scope.to {
-            starts.insert(req.interval.bucket_secs(to.as_second() - 1));
-        }
-        let buckets: Vec<Date> = match (starts.first(), starts.last()) {
-            (Some(&first), Some(&last)) => {
-                let (mut d, end) = (date_of(first), date_of(last));
-                let mut all = Vec::new();
-                while d <= end {
-                    all.push(d);
-                    match req.interval.next(d) {
-                        Some(next) => d = next,
-                        None => break,
-                    }
-                }
-                all
-            }
-            _ => Vec::new(),
+        let plain = |c: Counts| TrendCounts {
+            dated: c.dated,
+            undated: c.undated,
         };
-        let index: HashMap<i64, usize> = buckets
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (secs_of(*d), i))
-            .collect();
-        let totals = all.as_ref().map(|c| {
-            let mut t = vec![0u64; buckets.len()];
-            for ((_, b), n) in &c.dated {
-                if let Some(&i) = index.get(b) {
-                    t[i] += n;
-                }
-            }
-            t
-        });
-        let mut series = Vec::new();
-        for (q, counts) in counted {
-            let mut values: Vec<String> = counts
-                .dated
-                .keys()
-                .map(|(v, _)| v.clone())
-                .chain(counts.undated.keys().cloned())
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            if values.is_empty() {
-                values.push(String::new());
-            }
-            for value in values {
-                let mut per = vec![0u64; buckets.len()];
-                for ((v, b), n) in &counts.dated {
-                    if *v == value
-                        && let Some(&i) = index.get(b)
-                    {
-                        per[i] += n;
-                    }
-                }
-                let undated = counts.undated.get(&value).copied().unwrap_or(0);
-                let ratios = totals.as_ref().map(|t| {
-                    per.iter()
-                        .zip(t)
-                        .map(|(&n, &all)| (all > 0).then(|| n as f64 / all as f64))
-                        .collect()
-                });
-                series.push(Series {
-                    label: q.label.clone(),
-                    query: q.query.clone(),
-                    split: req.split.map(|_| value.clone()),
-                    total: per.iter().sum::<u64>() + undated,
-                    counts: per,
-                    undated,
-                    ratios,
-                });
-            }
-        }
-        Ok(TrendResults {
-            lede_json: JSON_VERSION,
-            interval: req.interval,
-            buckets: buckets.iter().map(|d| req.interval.label(*d)).collect(),
-            series,
-            totals,
-            totals_undated: all.map(|c| c.undated.values().sum()),
+        let counted = counted.into_iter().map(|(q, c)| (q, plain(c))).collect();
+        Ok(trend_results(
+            req,
+            counted,
+            all.map(plain),
             notes,
-            took_ms: started.elapsed().as_secs_f64() * 1e3,
-        })
+            started.elapsed().as_secs_f64() * 1e3,
+        ))
     }
 }

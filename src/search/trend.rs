@@ -6,17 +6,11 @@
 //! only), every bucket between the first and the last is shown (zero when empty), and
 //! undated matches are counted on their own, so that buckets plus undated equal the total.
 
-use std::collections::{BTreeSet, HashMap};
-
-use jiff::civil::Date;
-
 use super::Engine;
 use super::collect::{BucketCounts, Bucketing};
 use crate::error::{Error, Result};
-use crate::model::request::{date_of, secs_of};
-use crate::model::{
-    Combine, FacetField, Interval, JSON_VERSION, Series, TrendRequest, TrendResults,
-};
+use crate::model::trend::{TrendCounts, trend_results};
+use crate::model::{Combine, FacetField, Interval, TrendRequest, TrendResults};
 
 impl Bucketing for Interval {
     fn bucket(&self, secs: i64) -> i64 {
@@ -69,99 +63,17 @@ impl Engine {
             None
         };
 
-        // Every bucket from the first to the last that holds a match (or from the scope's
-        // dates, when given).
-        let mut starts: BTreeSet<i64> = counted
-            .iter()
-            .flat_map(|(_, c)| c.dated.keys().map(|(_, b)| *b))
-            .collect();
-        if let Some(from) = req.scope.from {
-            starts.insert(req.interval.bucket(from.as_second()));
-        }
-        if let Some(to) = req.scope.to {
-            starts.insert(req.interval.bucket(to.as_second() - 1));
-        }
-        let buckets: Vec<Date> = match (starts.first(), starts.last()) {
-            (Some(&first), Some(&last)) => {
-                let (mut d, end) = (date_of(first), date_of(last));
-                let mut all = Vec::new();
-                while d <= end {
-                    all.push(d);
-                    match req.interval.next(d) {
-                        Some(next) => d = next,
-                        None => break,
-                    }
-                }
-                all
-            }
-            _ => Vec::new(),
+        let plain = |c: super::collect::Counts| TrendCounts {
+            dated: c.dated.into_iter().collect(),
+            undated: c.undated.into_iter().collect(),
         };
-        let index: HashMap<i64, usize> = buckets
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (secs_of(*d), i))
-            .collect();
-
-        let totals = all.as_ref().map(|c| {
-            let mut t = vec![0u64; buckets.len()];
-            for ((_, b), n) in &c.dated {
-                if let Some(&i) = index.get(b) {
-                    t[i] += n;
-                }
-            }
-            t
-        });
-        let mut series = Vec::new();
-        for (q, counts) in counted {
-            let mut values: Vec<&String> = counts
-                .dated
-                .keys()
-                .map(|(v, _)| v)
-                .chain(counts.undated.keys())
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            if values.is_empty() {
-                values.push(&EMPTY);
-            }
-            for value in values {
-                let mut per = vec![0u64; buckets.len()];
-                for ((v, b), n) in &counts.dated {
-                    if v == value
-                        && let Some(&i) = index.get(b)
-                    {
-                        per[i] += n;
-                    }
-                }
-                let undated = counts.undated.get(value).copied().unwrap_or(0);
-                let ratios = totals.as_ref().map(|t| {
-                    per.iter()
-                        .zip(t)
-                        .map(|(&n, &all)| (all > 0).then(|| n as f64 / all as f64))
-                        .collect()
-                });
-                series.push(Series {
-                    label: q.label.clone(),
-                    query: q.query.clone(),
-                    split: req.split.map(|_| value.clone()),
-                    total: per.iter().sum::<u64>() + undated,
-                    counts: per,
-                    undated,
-                    ratios,
-                });
-            }
-        }
-        Ok(TrendResults {
-            lede_json: JSON_VERSION,
-            interval: req.interval,
-            buckets: buckets.iter().map(|d| req.interval.label(*d)).collect(),
-            series,
-            totals,
-            totals_undated: all.map(|c| c.undated.values().sum()),
+        let counted = counted.into_iter().map(|(q, c)| (q, plain(c))).collect();
+        Ok(trend_results(
+            req,
+            counted,
+            all.map(plain),
             notes,
-            took_ms: started.elapsed().as_secs_f64() * 1e3,
-        })
+            started.elapsed().as_secs_f64() * 1e3,
+        ))
     }
 }
-
-static EMPTY: String = String::new();
