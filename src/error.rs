@@ -95,6 +95,18 @@ pub enum Error {
     #[error("index '{path}': {reason}")]
     Index { path: PathBuf, reason: String },
 
+    #[error(
+        "{0:?} cannot name a saved search: use 1 to 64 letters, digits, spaces, '-', '_' or \
+         '.', starting and ending with a letter or digit"
+    )]
+    SavedName(String),
+
+    #[error("a search named '{0}' is saved already (`lede saved rm {0}` first)")]
+    SavedExists(String),
+
+    #[error("no saved search named '{0}' (`lede saved list` shows them)")]
+    NoSavedSearch(String),
+
     #[error("'{path}': {reason}")]
     Io { path: PathBuf, reason: io::Error },
 

@@ -15,7 +15,10 @@ pub mod trend;
 pub use article::Article;
 pub use backend::Backend;
 pub use fields::{FacetField, QUERY_FIELDS};
-pub use newsroom::{SavedRun, SavedSearch, Seen, SignificantTerm, TermsRequest, TermsResults};
+pub use newsroom::{
+    SavedList, SavedRun, SavedSearch, SavedSummary, Seen, SignificantTerm, TermsRequest,
+    TermsResults,
+};
 pub use request::{
     BatchLine, Combine, FacetRequest, Filter, Interval, Scope, SearchRequest, Sort, TrendQuery,
     TrendRequest,

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::request::{Combine, Scope, SearchRequest};
-use super::results::SearchResults;
+use super::results::{JSON_VERSION, SearchResults};
 
 /// What `lede terms` asks: the words and phrases that set QUERY's matches apart.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -118,4 +118,44 @@ pub struct SavedRun {
     pub results: SearchResults,
     /// When each hit's version first matched, by id.
     pub first_seen: BTreeMap<String, Timestamp>,
+}
+
+/// The saved searches as `lede saved list --json` prints them (and `GET /api/saved` sends).
+#[derive(Debug, Clone, Serialize)]
+pub struct SavedList {
+    pub lede_json: u32,
+    pub saved: Vec<SavedSummary>,
+}
+
+/// One saved search in a list: what it asks, and how often it ran, without what it has seen.
+#[derive(Debug, Clone, Serialize)]
+pub struct SavedSummary {
+    pub name: String,
+    pub query: String,
+    pub request: SearchRequest,
+    pub created: Timestamp,
+    pub last_run: Option<Timestamp>,
+    pub runs: u64,
+    /// Article versions its runs have seen match.
+    pub seen: usize,
+}
+
+impl SavedList {
+    pub fn new(searches: &[SavedSearch]) -> SavedList {
+        SavedList {
+            lede_json: JSON_VERSION,
+            saved: searches
+                .iter()
+                .map(|s| SavedSummary {
+                    name: s.name.clone(),
+                    query: s.request.query.clone(),
+                    request: s.request.clone(),
+                    created: s.created,
+                    last_run: s.last_run,
+                    runs: s.runs,
+                    seen: s.seen.len(),
+                })
+                .collect(),
+        }
+    }
 }

@@ -1,9 +1,12 @@
 //! Writers for the newsroom workflows: the copies line of a collapsed hit, significant terms
-//! as text and CSV, and a saved search's run as an Atom feed (RFC 4287).
+//! as text and CSV, and a saved search as an Atom feed (RFC 4287): a run's, or its newest
+//! matches'.
 
 use std::io::{self, Write};
 
-use crate::model::{SavedRun, TermsResults};
+use jiff::Timestamp;
+
+use crate::model::{Hit, SavedRun, SavedSearch, SearchResults, TermsResults};
 
 /// "+ 2 copies: a.txt, b.txt" (a collapsed hit's other matching articles).
 pub fn copies_line(copies: &[String]) -> String {
@@ -73,29 +76,93 @@ pub fn write_terms_csv(w: &mut impl Write, t: &TermsResults) -> io::Result<()> {
 /// article's current version first matched (stored with the search), so a changed article
 /// shows as an updated entry and an unchanged one never moves.
 pub fn write_atom(w: &mut impl Write, run: &SavedRun, index: &str) -> io::Result<()> {
-    let feed_id = format!("tag:lede,2026:{}/saved/{}", pct(index), pct(&run.name));
+    write_feed(
+        w,
+        &Feed {
+            id: feed_id(index, &run.name),
+            name: &run.name,
+            subtitle: format!(
+                "{} ({} matching, {} new)",
+                run.results.query, run.matched, run.new
+            ),
+            updated: run.at,
+            entries: run
+                .results
+                .hits
+                .iter()
+                .map(|h| (h, run.first_seen.get(&h.id).copied().unwrap_or(run.at)))
+                .collect(),
+        },
+    )
+}
+
+/// The newest matches of a saved search as an Atom feed that records nothing, for readers that
+/// keep their own "what is new" (`GET /api/saved/NAME/feed.atom`). Ids are those of
+/// [`write_atom`]; an entry's `updated` is the article's date (the search's creation for an
+/// undated one) and the feed's is the newest of them, so the same matches give the same bytes.
+pub fn write_latest_atom(
+    w: &mut impl Write,
+    search: &SavedSearch,
+    latest: &SearchResults,
+    index: &str,
+) -> io::Result<()> {
+    let entries: Vec<(&Hit, Timestamp)> = latest
+        .hits
+        .iter()
+        .map(|h| (h, h.date.unwrap_or(search.created)))
+        .collect();
+    let updated = entries
+        .iter()
+        .map(|(_, t)| *t)
+        .max()
+        .unwrap_or(search.created);
+    write_feed(
+        w,
+        &Feed {
+            id: feed_id(index, &search.name),
+            name: &search.name,
+            subtitle: format!(
+                "{} (the newest {} of {} matching)",
+                search.request.query,
+                entries.len(),
+                latest.total
+            ),
+            updated,
+            entries,
+        },
+    )
+}
+
+/// What an Atom feed of a saved search holds.
+struct Feed<'a> {
+    id: String,
+    name: &'a str,
+    subtitle: String,
+    updated: Timestamp,
+    /// Each hit with its entry's `updated`.
+    entries: Vec<(&'a Hit, Timestamp)>,
+}
+
+/// `tag:lede,2026:INDEX/saved/NAME`, percent-encoded.
+fn feed_id(index: &str, name: &str) -> String {
+    format!("tag:lede,2026:{}/saved/{}", pct(index), pct(name))
+}
+
+fn write_feed(w: &mut impl Write, feed: &Feed) -> io::Result<()> {
     writeln!(w, r#"<?xml version="1.0" encoding="utf-8"?>"#)?;
     writeln!(w, r#"<feed xmlns="http://www.w3.org/2005/Atom">"#)?;
-    writeln!(w, "  <id>{}</id>", esc(&feed_id))?;
-    writeln!(w, "  <title>lede: {}</title>", esc(&run.name))?;
-    writeln!(
-        w,
-        "  <subtitle>{}</subtitle>",
-        esc(&format!(
-            "{} ({} matching, {} new)",
-            run.results.query, run.matched, run.new
-        ))
-    )?;
-    writeln!(w, "  <updated>{}</updated>", atom_time(run.at))?;
+    writeln!(w, "  <id>{}</id>", esc(&feed.id))?;
+    writeln!(w, "  <title>lede: {}</title>", esc(feed.name))?;
+    writeln!(w, "  <subtitle>{}</subtitle>", esc(&feed.subtitle))?;
+    writeln!(w, "  <updated>{}</updated>", atom_time(feed.updated))?;
     writeln!(w, "  <author><name>lede</name></author>")?;
     writeln!(w, r#"  <generator>lede</generator>"#)?;
-    for hit in &run.results.hits {
-        let first = run.first_seen.get(&hit.id).copied().unwrap_or(run.at);
+    for (hit, updated) in &feed.entries {
         writeln!(w, "  <entry>")?;
         writeln!(
             w,
             "    <id>{}</id>",
-            esc(&format!("{feed_id}/{}", pct(&hit.id)))
+            esc(&format!("{}/{}", feed.id, pct(&hit.id)))
         )?;
         let title = if hit.title.is_empty() {
             "(untitled)"
@@ -103,7 +170,7 @@ pub fn write_atom(w: &mut impl Write, run: &SavedRun, index: &str) -> io::Result
             &hit.title
         };
         writeln!(w, "    <title>{}</title>", esc(title))?;
-        writeln!(w, "    <updated>{}</updated>", atom_time(first))?;
+        writeln!(w, "    <updated>{}</updated>", atom_time(*updated))?;
         if let Some(date) = hit.date {
             writeln!(w, "    <published>{}</published>", atom_time(date))?;
         }

@@ -4,6 +4,10 @@
 //! new when no run saw it match, or when it changed since. The first run sets the baseline.
 //! Re-indexing, even `--rebuild`, keeps versions, so it re-announces nothing; near-duplicate
 //! regrouping rewrites articles without changing their versions.
+//!
+//! Two ways to look without recording, for readers that must not move a baseline (the server):
+//! [`Engine::peek_saved`] answers what a run would say now, and [`Engine::latest_saved`] gives
+//! the newest matches by date, for a feed whose readers keep their own "what is new".
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -16,7 +20,9 @@ use tantivy::collector::{Count, TopDocs};
 use super::Engine;
 use crate::error::{Error, Result};
 use crate::index::dedup::write_atomically;
-use crate::model::{Hit, JSON_VERSION, SavedRun, SavedSearch, SearchRequest, SearchResults, Seen};
+use crate::model::{
+    Hit, JSON_VERSION, SavedRun, SavedSearch, SearchRequest, SearchResults, Seen, Sort,
+};
 
 /// The file in the index folder that holds the saved searches.
 pub const SAVED_FILE: &str = "saved-searches.json";
@@ -57,17 +63,43 @@ pub fn store(dir: &Path, searches: &[SavedSearch]) -> Result<()> {
     write_atomically(&dir.join(SAVED_FILE), text.as_bytes())
 }
 
+/// The longest name of a saved search, in characters.
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// Refuses a name that cannot name a saved search: it must be 1 to [`MAX_NAME_CHARS`] letters,
+/// digits, spaces, `-`, `_` or `.`, starting and ending with a letter or digit. A name is only
+/// ever a key in [`SAVED_FILE`], never part of a path; the rule keeps names that read the same
+/// in a URL segment, a tag URI and a shell (no `/`, no `..`, no control characters).
+pub fn check_name(name: &str) -> Result<()> {
+    let count = name.chars().count();
+    let ends_ok = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let ok = (1..=MAX_NAME_CHARS).contains(&count)
+        && ends_ok(name.chars().next())
+        && ends_ok(name.chars().last())
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::SavedName(name.to_string()))
+    }
+}
+
+/// The saved search `name` of the index in `dir`.
+pub fn find(dir: &Path, name: &str) -> Result<SavedSearch> {
+    load(dir)?
+        .into_iter()
+        .find(|s| s.name == name)
+        .ok_or_else(|| Error::NoSavedSearch(name.to_string()))
+}
+
 /// Saves a new search; a name already taken is an error (remove it first).
 pub fn add(dir: &Path, name: &str, request: SearchRequest) -> Result<()> {
-    if name.trim().is_empty() || name.contains(char::is_control) {
-        return Err(problem(dir, format!("{name:?} cannot name a saved search")));
-    }
+    check_name(name)?;
     let mut all = load(dir)?;
     if all.iter().any(|s| s.name == name) {
-        return Err(problem(
-            dir,
-            format!("a search named '{name}' is saved already (`lede saved rm {name}` first)"),
-        ));
+        return Err(Error::SavedExists(name.to_string()));
     }
     all.push(SavedSearch {
         name: name.to_string(),
@@ -86,19 +118,25 @@ pub fn remove(dir: &Path, name: &str) -> Result<()> {
     let before = all.len();
     all.retain(|s| s.name != name);
     if all.len() == before {
-        return Err(unknown(dir, name));
+        return Err(Error::NoSavedSearch(name.to_string()));
     }
     store(dir, &all)
 }
 
-fn unknown(dir: &Path, name: &str) -> Error {
-    problem(
-        dir,
-        format!("no saved search named '{name}' (`lede saved list` shows them)"),
-    )
-}
-
 impl Engine {
+    /// Saves a search with this engine's index, after reading its query, so that a search
+    /// that cannot run is never saved.
+    pub fn save_search(&self, name: &str, request: SearchRequest) -> Result<()> {
+        check_name(name)?;
+        self.parse(
+            &request.query,
+            request.combine,
+            &request.scope,
+            request.exact,
+        )?;
+        add(&self.dir, name, request)
+    }
+
     /// Runs the saved search `name` of this engine's index folder and records the run: with
     /// `new_only`, the hits are the articles matching for the first time (all of them, in date
     /// order, newest first), else the search's page.
@@ -107,14 +145,66 @@ impl Engine {
         let search = all
             .iter_mut()
             .find(|s| s.name == name)
-            .ok_or_else(|| unknown(&self.dir, name))?;
+            .ok_or_else(|| Error::NoSavedSearch(name.to_string()))?;
         let run = self.run_search(search, new_only, Timestamp::now())?;
         store(&self.dir, &all)?;
         Ok(run)
     }
 
+    /// What `run_saved(name, false)` would answer now, recording nothing: `new` counts what a
+    /// run with `--new` would report, and the saved search (its baseline, what it has seen,
+    /// its runs) is left as it was. For readers that must not take "new" away from the
+    /// person who runs the search.
+    pub fn peek_saved(&self, name: &str) -> Result<SavedRun> {
+        let mut copy = find(&self.dir, name)?;
+        let never_run = copy.last_run.is_none();
+        let mut run = self.evaluate(&mut copy, false, Timestamp::now())?;
+        if never_run {
+            run.results.notes.push(format!(
+                "'{name}' has not been run yet: its first `lede saved run` records the {} \
+                 matching articles as its baseline (nothing was recorded now)",
+                run.matched
+            ));
+        }
+        Ok(run)
+    }
+
+    /// The saved search `name` and its `limit` newest matches by date (undated ones last),
+    /// without facets, recording nothing.
+    pub fn latest_saved(&self, name: &str, limit: usize) -> Result<(SavedSearch, SearchResults)> {
+        let search = find(&self.dir, name)?;
+        let req = SearchRequest {
+            sort: Sort::Newest,
+            limit,
+            offset: 0,
+            facets: Vec::new(),
+            ..search.request.clone()
+        };
+        let results = self.search(&req)?;
+        Ok((search, results))
+    }
+
     /// Runs a saved search at `now`, updating what it has seen.
     pub fn run_search(
+        &self,
+        search: &mut SavedSearch,
+        new_only: bool,
+        now: Timestamp,
+    ) -> Result<SavedRun> {
+        let mut run = self.evaluate(search, new_only, now)?;
+        if run.baseline {
+            run.results.notes.push(format!(
+                "first run of '{}': {} matching articles recorded as the baseline; later runs \
+                 with --new show what is new since",
+                search.name, run.matched
+            ));
+        }
+        Ok(run)
+    }
+
+    /// A run of `search` at `now`: what matches, what is new, and `search` updated with what
+    /// it has now seen (stored by the caller, or not).
+    fn evaluate(
         &self,
         search: &mut SavedSearch,
         new_only: bool,
@@ -141,7 +231,7 @@ impl Engine {
         }
         search.last_run = Some(now);
         search.runs += 1;
-        let mut results = if new_only {
+        let results = if new_only {
             let mut hits: Vec<Hit> = Vec::new();
             let mut notes = Vec::new();
             let all = SearchRequest {
@@ -177,14 +267,6 @@ impl Engine {
         } else {
             self.search(req)?
         };
-        if baseline {
-            results.notes.push(format!(
-                "first run of '{}': {} matching articles recorded as the baseline; later runs \
-                 with --new show what is new since",
-                search.name,
-                matching.len()
-            ));
-        }
         let first_seen = results
             .hits
             .iter()
@@ -244,5 +326,43 @@ impl Engine {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_name;
+
+    #[test]
+    fn names_are_words_never_paths() {
+        for name in [
+            "opec",
+            "oil price 1987",
+            "Ölpreis",
+            "a",
+            "x-y_z.2",
+            &"n".repeat(64),
+        ] {
+            assert!(check_name(name).is_ok(), "{name}");
+        }
+        for name in [
+            "",
+            " ",
+            "..",
+            ".",
+            "../x",
+            "a/b",
+            "a\\b",
+            ".hidden",
+            "trailing ",
+            "x.",
+            "a\u{0}b",
+            "tab\there",
+            "q?x",
+            "a%2Fb",
+            &"n".repeat(65),
+        ] {
+            assert!(check_name(name).is_err(), "{name:?}");
+        }
     }
 }

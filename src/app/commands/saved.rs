@@ -5,6 +5,7 @@
 use std::io::{self, Write};
 
 use anyhow::Result;
+use lede::model::SavedList;
 use lede::search::saved;
 use lede::{Engine, index, output};
 
@@ -20,27 +21,14 @@ pub fn run(command: &SavedCommand) -> Result<Exit> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     let exit = match command {
         SavedCommand::Add { name, search } => {
-            // Read the query now, so that a search that cannot run is never saved.
-            let req = search.to_request();
-            Engine::open(&dir)?.parse(&req.query, req.combine, &req.scope, req.exact)?;
-            saved::add(&dir, name, req)?;
+            Engine::open(&dir)?.save_search(name, search.to_request())?;
             eprintln!("lede: saved '{name}' in {}", dir.display());
             Exit::Success
         }
         SavedCommand::List { json, .. } => {
             let all = saved::load(&dir)?;
             if *json {
-                let list: Vec<_> = all
-                    .iter()
-                    .map(|s| {
-                        serde_json::json!({
-                            "name": s.name, "query": s.request.query, "request": s.request,
-                            "created": s.created, "last_run": s.last_run, "runs": s.runs,
-                            "seen": s.seen.len(),
-                        })
-                    })
-                    .collect();
-                serde_json::to_writer(&mut out, &serde_json::json!({ "saved": list }))?;
+                serde_json::to_writer(&mut out, &SavedList::new(&all))?;
                 writeln!(out)?;
             } else {
                 for s in &all {
