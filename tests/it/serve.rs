@@ -87,13 +87,40 @@ fn http(
     target: &str,
     body: Option<&str>,
 ) -> std::io::Result<(u16, String)> {
+    let headers = format!("Host: {addr}\r\nContent-Type: application/json\r\n");
+    http_with(addr, method, target, &headers, body)
+}
+
+/// [`http`] with the header lines given (each ending in CRLF; Connection and Content-Length
+/// are added).
+fn http_with(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &str,
+    body: Option<&str>,
+) -> std::io::Result<(u16, String)> {
+    exchange(addr, method, target, headers, body).map(|(status, _, body)| (status, body))
+}
+
+/// A response's headers: (lower-case name, value).
+type Headers = Vec<(String, String)>;
+
+/// One exchange: (status, the response's headers, body).
+fn exchange(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &str,
+    body: Option<&str>,
+) -> std::io::Result<(u16, Headers, String)> {
     let mut stream = TcpStream::connect(addr)?;
     stream.set_read_timeout(Some(Duration::from_secs(60)))?;
     let body = body.unwrap_or("");
     write!(
         stream,
-        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        "{method} {target} HTTP/1.1\r\n{headers}Connection: close\r\n\
+         Content-Length: {}\r\n\r\n{body}",
         body.len()
     )?;
     let mut reader = BufReader::new(stream);
@@ -105,12 +132,14 @@ fn http(
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     let (mut length, mut chunked) = (None, false);
+    let mut response_headers = Vec::new();
     loop {
         line.clear();
         if reader.read_line(&mut line)? == 0 || line.trim().is_empty() {
             break;
         }
         let (name, value) = line.split_once(':').unwrap_or((&line, ""));
+        response_headers.push((name.to_ascii_lowercase(), value.trim().to_string()));
         match name.to_ascii_lowercase().as_str() {
             "content-length" => length = value.trim().parse::<usize>().ok(),
             "transfer-encoding" => chunked = value.to_ascii_lowercase().contains("chunked"),
@@ -136,7 +165,11 @@ fn http(
     } else {
         reader.read_to_end(&mut raw)?;
     }
-    Ok((status, String::from_utf8_lossy(&raw).into_owned()))
+    Ok((
+        status,
+        response_headers,
+        String::from_utf8_lossy(&raw).into_owned(),
+    ))
 }
 
 /// `"took_ms":12.3` made `"took_ms":0`: the one field that differs between two runs.
@@ -870,5 +903,535 @@ fn serve_page_in_headless_chromium() {
         shot.display(),
         shot_filtered.display(),
         shot_article.display()
+    );
+}
+
+/// Seven short articles written for these tests: three on tankers in the Strait of Hormuz
+/// (two with "oil tanker", two with "seized"), three on the wheat harvest, one on oil prices.
+/// Dated by their file names.
+fn tanker_env() -> TestEnv {
+    let env = TestEnv::new();
+    for (file, text) in [
+        (
+            "2024-03-01-seized.txt",
+            "Title: Tanker seized in Hormuz\n\nForces seized an oil tanker in the Strait of \
+             Hormuz on Monday.\n",
+        ),
+        (
+            "2024-03-04-freed.txt",
+            "Title: Tanker freed\n\nThe seized tanker left the Strait of Hormuz with its crude \
+             cargo.\n",
+        ),
+        (
+            "2024-03-06-rates.txt",
+            "Title: Insurers raise rates\n\nInsurers raised rates for every oil tanker crossing \
+             the Strait of Hormuz.\n",
+        ),
+        (
+            "2024-03-02-harvest.txt",
+            "Title: Harvest begins\n\nFarmers began the wheat harvest under clear skies.\n",
+        ),
+        (
+            "2024-03-03-wheat.txt",
+            "Title: Wheat prices fall\n\nWheat prices fell as farmers sold the harvest.\n",
+        ),
+        (
+            "2024-03-05-rain.txt",
+            "Title: Rain delays harvest\n\nRain delayed the harvest and farmers waited.\n",
+        ),
+        (
+            "2024-03-07-prices.txt",
+            "Title: Oil prices rise\n\nOil prices rose after the seizure, traders said.\n",
+        ),
+    ] {
+        env.write(&format!("corpus/{file}"), text);
+    }
+    let (code, _, err) = env.run(&["index", "corpus", "--index", "idx", "-q"]);
+    assert_eq!(code, 0, "{err}");
+    env
+}
+
+/// `GET target` and `lede args --index idx` print the same JSON, timings aside.
+fn assert_same_json(env: &TestEnv, server: &Server, target: &str, args: &[&str]) -> Value {
+    let mut args = args.to_vec();
+    args.extend(["--index", "idx"]);
+    let (code, cli, err) = env.run(&args);
+    assert!(code == 0 || code == 1, "lede {args:?}: {err}");
+    let (status, api) = server.get(target);
+    assert_eq!(status, 200, "{target}: {api}");
+    assert_eq!(
+        without_timing(&api),
+        without_timing(&cli),
+        "GET {target} differs from lede {args:?}"
+    );
+    serde_json::from_str(&api).unwrap()
+}
+
+/// (term, kind, fg, bg, score to 4 places) of a terms result.
+fn term_rows(v: &Value) -> Vec<(String, String, u64, u64, String)> {
+    v["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["term"].as_str().unwrap().to_string(),
+                t["kind"].as_str().unwrap().to_string(),
+                t["fg"].as_u64().unwrap(),
+                t["bg"].as_u64().unwrap(),
+                format!("{:.4}", t["score"].as_f64().unwrap()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn serve_terms_are_the_cli_terms() {
+    let env = tanker_env();
+    let server = Server::start(env.path(), "idx");
+    // Foreground: the 3 tanker articles of 7. JLH with fg = 3 of 3, bg = 3 of 7:
+    // (1 - 3/7) * (7/3) = 4/3; fg 2 of 3, bg 2 of 7: (2/3 - 2/7) * (7/3) = 8/9;
+    // "oil": fg 2, bg 3: (2/3 - 3/7) * (14/9) = 10/27. "of" is a stop word, so "strait hormuz"
+    // is no phrase.
+    let v = assert_same_json(
+        &env,
+        &server,
+        "/api/terms?q=tanker&min_docs=2",
+        &["terms", "tanker", "--min-docs", "2", "--json"],
+    );
+    let row = |t: &str, k: &str, fg, bg, s: &str| (t.into(), k.into(), fg, bg, s.into());
+    assert_eq!(
+        term_rows(&v),
+        vec![
+            row("hormuz", "word", 3, 3, "1.3333"),
+            row("strait", "word", 3, 3, "1.3333"),
+            row("tanker", "word", 3, 3, "1.3333"),
+            row("oil tanker", "phrase", 2, 2, "0.8889"),
+            row("seized", "word", 2, 2, "0.8889"),
+            row("oil", "word", 2, 3, "0.3704"),
+        ]
+    );
+    assert_eq!(
+        (
+            &v["matches"],
+            &v["foreground"],
+            &v["background"],
+            &v["sampled"]
+        ),
+        (&json!(3), &json!(3), &json!(7), &json!(false))
+    );
+    let v = assert_same_json(
+        &env,
+        &server,
+        "/api/terms?q=tanker&min_docs=2&words=1&limit=2",
+        &[
+            "terms",
+            "tanker",
+            "--min-docs",
+            "2",
+            "--words",
+            "-n",
+            "2",
+            "--json",
+        ],
+    );
+    assert_eq!(
+        term_rows(&v),
+        vec![
+            row("hormuz", "word", 3, 3, "1.3333"),
+            row("strait", "word", 3, 3, "1.3333"),
+        ]
+    );
+    // Dates, --any and a sample: the best-scoring 2 of the 4 matches after March 2nd.
+    let v = assert_same_json(
+        &env,
+        &server,
+        "/api/terms?q=tanker+wheat&match=any&since=2024-03-03&until=2024-03-07&sample=2\
+         &min_docs=1&limit=5",
+        &[
+            "terms",
+            "tanker wheat",
+            "--any",
+            "--since",
+            "2024-03-03",
+            "--until",
+            "2024-03-07",
+            "--sample",
+            "2",
+            "--min-docs",
+            "1",
+            "-n",
+            "5",
+            "--json",
+        ],
+    );
+    assert_eq!(
+        (&v["matches"], &v["foreground"], &v["sampled"]),
+        (&json!(3), &json!(2), &json!(true))
+    );
+
+    for (target, message) in [
+        ("/api/terms", "give a query"),
+        ("/api/terms?q=x&limit=501", "at most 500"),
+        ("/api/terms?q=x&sample=10001", "at most 10000"),
+        ("/api/terms?q=x&min_docs=few", "min_docs must be a number"),
+        ("/api/terms?q=x&match=all", "match must be one of auto, any"),
+        ("/api/terms?q=x&facet=source", "unknown parameter 'facet'"),
+        ("/api/terms?q=x&word=1", "did you mean 'words'?"),
+        ("/api/terms?q=x&since=soon", "not a date"),
+        ("/api/terms?q=date%3Anever", "cannot read the query"),
+        (
+            "/api/terms?q=x&since=2025&until=2024",
+            "the span of dates is empty",
+        ),
+    ] {
+        let (status, body) = server.get(target);
+        assert_eq!(status, 400, "{target}: {body}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        let error = v["error"].as_str().unwrap_or_default();
+        assert!(error.contains(message), "{target}: {error}");
+    }
+}
+
+/// `"at":"2026-..."` made `"at":"T"`: when a run ran.
+fn without_run_time(json: &str) -> String {
+    let mut out = String::new();
+    let mut rest = json;
+    while let Some(i) = rest.find("\"at\":\"") {
+        let (before, after) = rest.split_at(i + "\"at\":\"".len());
+        out.push_str(before);
+        out.push('T');
+        rest = &after[after.find('"').unwrap()..];
+    }
+    out.push_str(rest);
+    without_timing(&out)
+}
+
+/// The entries of an Atom feed: (id, updated), checked to be well-formed XML with one feed.
+fn atom_entries(feed: &str) -> Vec<(String, String)> {
+    let mut reader = quick_xml::Reader::from_str(feed);
+    let (mut path, mut entries, mut feeds) = (Vec::<String>::new(), Vec::new(), 0);
+    let mut entry = (String::new(), String::new());
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            quick_xml::events::Event::Start(e) => {
+                let name = e.name().as_ref().to_string();
+                if name == "feed" {
+                    feeds += 1;
+                }
+                path.push(name);
+            }
+            quick_xml::events::Event::End(_) => {
+                let closed = path.pop();
+                if closed.as_deref() == Some("entry") {
+                    entries.push(std::mem::take(&mut entry));
+                }
+            }
+            quick_xml::events::Event::Text(t) => {
+                let text = t.into_inner().to_string();
+                match path.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+                    ["feed", "entry", "id"] => entry.0 = text,
+                    ["feed", "entry", "updated"] => entry.1 = text,
+                    _ => {}
+                }
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(feeds, 1, "{feed}");
+    assert!(path.is_empty(), "{feed}");
+    entries
+}
+
+#[test]
+fn serve_saved_searches_are_read_without_taking_what_is_new() {
+    let env = tanker_env();
+    let (code, _, err) = env.run(&["saved", "add", "tankers", "tanker", "--index", "idx"]);
+    assert_eq!(code, 0, "{err}");
+    let server = Server::start(env.path(), "idx");
+    let list = assert_same_json(&env, &server, "/api/saved", &["saved", "list", "--json"]);
+    assert_eq!(list["saved"][0]["name"], "tankers");
+    assert_eq!(list["saved"][0]["runs"], 0);
+
+    // Never run: the server says what a run would, and records nothing.
+    let peek = server.json("/api/saved/tankers");
+    assert_eq!(
+        (&peek["baseline"], &peek["matched"], &peek["new"]),
+        (&json!(true), &json!(3), &json!(0))
+    );
+    assert!(
+        peek["results"]["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("has not been run yet"),
+        "{peek}"
+    );
+    assert_eq!(server.json("/api/saved")["saved"][0]["runs"], 0);
+
+    // The CLI's first run sets the baseline; then the API's run is the CLI's next run.
+    assert_eq!(env.run(&["saved", "run", "tankers", "--index", "idx"]).0, 0);
+    let (status, api) = server.get("/api/saved/tankers");
+    assert_eq!(status, 200, "{api}");
+    let (code, cli, err) = env.run(&["saved", "run", "tankers", "--json", "--index", "idx"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(without_run_time(&api), without_run_time(&cli));
+
+    // A new article: the server counts it as new however often it is asked, and the CLI's
+    // --new still reports it.
+    env.write(
+        "corpus/2024-03-08-aground.txt",
+        "Title: Tanker aground\n\nA tanker ran aground near the Strait of Hormuz.\n",
+    );
+    let (code, _, err) = env.run(&["index", "corpus", "--index", "idx", "-q"]);
+    assert_eq!(code, 0, "{err}");
+    let started = Instant::now();
+    while server.json("/api/search?q=aground")["total"] != 1 {
+        assert!(started.elapsed() < Duration::from_secs(5), "no reload");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for _ in 0..2 {
+        let peek = server.json("/api/saved/tankers");
+        assert_eq!((&peek["matched"], &peek["new"]), (&json!(4), &json!(1)));
+    }
+
+    // The feed: the newest matches by date, ids as the CLI's feed, the article's date as
+    // `updated`, the same bytes on every request.
+    let (status, headers, feed) = exchange(
+        server.addr,
+        "GET",
+        "/api/saved/tankers/feed.atom",
+        &format!("Host: {}\r\n", server.addr),
+        None,
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{feed}");
+    assert!(
+        headers.contains(&(
+            "content-type".into(),
+            "application/atom+xml; charset=utf-8".into()
+        )),
+        "{headers:?}"
+    );
+    let id = |file: &str, date: &str| {
+        (
+            format!("tag:lede,2026:idx/saved/tankers/corpus/{file}"),
+            format!("{date}T00:00:00Z"),
+        )
+    };
+    assert_eq!(
+        atom_entries(&feed),
+        vec![
+            id("2024-03-08-aground.txt", "2024-03-08"),
+            id("2024-03-06-rates.txt", "2024-03-06"),
+            id("2024-03-04-freed.txt", "2024-03-04"),
+            id("2024-03-01-seized.txt", "2024-03-01"),
+        ]
+    );
+    assert!(
+        feed.contains("<updated>2024-03-08T00:00:00Z</updated>\n  <author>"),
+        "{feed}"
+    );
+    assert_eq!(server.get("/api/saved/tankers/feed.atom").1, feed);
+    let (_, two) = server.get("/api/saved/tankers/feed.atom?limit=2");
+    assert_eq!(atom_entries(&two).len(), 2);
+    let (_, cli_feed, _) = env.run(&[
+        "saved", "run", "tankers", "--format", "atom", "--index", "idx",
+    ]);
+    let cli_ids: Vec<String> = atom_entries(&cli_feed).into_iter().map(|e| e.0).collect();
+    assert!(
+        cli_ids.contains(&id("2024-03-01-seized.txt", "").0),
+        "{cli_feed}"
+    );
+
+    // The CLI's run above recorded the new article; --new has nothing left.
+    let (code, out, _) = env.run(&[
+        "saved", "run", "tankers", "--new", "--json", "--index", "idx",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(server.json("/api/saved/tankers")["new"], 0);
+}
+
+#[test]
+fn serve_saved_searches_are_changed_from_this_machine_with_checked_names() {
+    let env = tanker_env();
+    let server = Server::start(env.path(), "idx");
+    let post = |body: &str| http(server.addr, "POST", "/api/saved", Some(body)).unwrap();
+    let error = |(status, body): (u16, String)| {
+        let v: Value = serde_json::from_str(&body).unwrap_or_else(|_| panic!("{body}"));
+        (status, v["error"].as_str().unwrap_or_default().to_string())
+    };
+
+    let (status, body) = post(
+        r#"{"name": "hormuz tankers", "q": "tanker", "limit": 2, "since": "2024-03-02", "facet": ["year", "month"], "exact": true}"#,
+    );
+    assert_eq!(status, 201, "{body}");
+    let saved: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(saved["name"], "hormuz tankers");
+    assert_eq!(saved["request"]["limit"], 2);
+    assert_eq!(saved["request"]["facets"].as_array().unwrap().len(), 2);
+    // The CLI sees it, and runs it.
+    let (code, list, _) = env.run(&["saved", "list", "--index", "idx"]);
+    assert_eq!(
+        (code, list.starts_with("hormuz tankers\ttanker\tnever run")),
+        (0, true),
+        "{list}"
+    );
+    let (code, run, err) = env.run(&["saved", "run", "hormuz tankers", "--json", "--index", "idx"]);
+    assert_eq!(code, 0, "{err}");
+    let run: Value = serde_json::from_str(&run).unwrap();
+    assert_eq!(run["results"]["hits"].as_array().unwrap().len(), 2);
+
+    for (body, want, message) in [
+        (
+            r#"{"name": "hormuz tankers", "q": "x"}"#,
+            409,
+            "is saved already",
+        ),
+        (
+            r#"{"name": "../../etc/passwd", "q": "x"}"#,
+            400,
+            "cannot name a saved search",
+        ),
+        (
+            r#"{"name": ".hidden", "q": "x"}"#,
+            400,
+            "cannot name a saved search",
+        ),
+        (
+            r#"{"name": "a/b", "q": "x"}"#,
+            400,
+            "cannot name a saved search",
+        ),
+        (
+            r#"{"name": "", "q": "x"}"#,
+            400,
+            "cannot name a saved search",
+        ),
+        (r#"{"q": "x"}"#, 400, "give the search a name"),
+        (
+            r#"{"name": "broken", "q": "date:never"}"#,
+            400,
+            "cannot read the query",
+        ),
+        (r#"{"name": "nameless"}"#, 400, "give a query"),
+        (
+            r#"{"name": "red", "q": "x", "colour": "red"}"#,
+            400,
+            "unknown parameter 'colour'",
+        ),
+        (
+            r#"{"name": "big", "q": "x", "limit": 5000}"#,
+            400,
+            "at most 1000",
+        ),
+        (r#"{"name": "obj", "q": {"a": 1}}"#, 400, "must be a string"),
+        ("[1, 2]", 400, "send one JSON object"),
+        ("name=x&q=y", 400, "not JSON"),
+    ] {
+        let (status, message_got) = error(post(body));
+        assert_eq!(status, want, "{body}: {message_got}");
+        assert!(message_got.contains(message), "{body}: {message_got}");
+    }
+    // Nothing that failed was saved.
+    let names: Vec<Value> = server.json("/api/saved")["saved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].clone())
+        .collect();
+    assert_eq!(names, vec![json!("hormuz tankers")]);
+
+    // Not JSON, another site's page, another host name: refused before anything is read.
+    let headers = |extra: &str| format!("Host: {}\r\n{extra}", server.addr);
+    let body = Some(r#"{"name": "sneaky", "q": "x"}"#);
+    for (head, want, message) in [
+        (
+            headers("Content-Type: text/plain\r\n"),
+            415,
+            "Content-Type: application/json",
+        ),
+        (headers(""), 415, "Content-Type: application/json"),
+        (
+            headers("Content-Type: application/json\r\nOrigin: http://evil.example\r\n"),
+            403,
+            "another site",
+        ),
+        (
+            "Host: evil.example:7700\r\nContent-Type: application/json\r\n".to_string(),
+            403,
+            "own address",
+        ),
+    ] {
+        let (status, message_got) =
+            error(http_with(server.addr, "POST", "/api/saved", &head, body).unwrap());
+        assert_eq!(status, want, "{head}: {message_got}");
+        assert!(message_got.contains(message), "{head}: {message_got}");
+    }
+
+    // Names in addresses: checked before anything is read, never a path.
+    env.write("idx/../secret.txt", "the password is swordfish");
+    for target in [
+        "/api/saved/..",
+        "/api/saved/%2e%2e",
+        "/api/saved/..%2F..%2Fetc%2Fpasswd",
+        "/api/saved/..%2Fsecret.txt",
+        "/api/saved/..%2Fsecret.txt/feed.atom",
+        "/api/saved/%2Fetc%2Fpasswd/feed.atom",
+        "/api/saved/a%00b",
+    ] {
+        let (status, body) = server.get(target);
+        assert_eq!(status, 400, "{target}: {body}");
+        assert!(
+            body.contains("cannot name a saved search"),
+            "{target}: {body}"
+        );
+        assert!(
+            !body.contains("swordfish") && !body.contains("root:"),
+            "{body}"
+        );
+    }
+    for target in [
+        "/api/saved/nothing",
+        "/api/saved/nothing/feed.atom",
+        "/api/saved/hormuz%20tankers/other",
+    ] {
+        let (status, body) = server.get(target);
+        assert_eq!(status, 404, "{target}: {body}");
+    }
+    let (status, body) = server.get("/api/saved/nothing");
+    assert!(
+        body.contains("no saved search named 'nothing'"),
+        "{status} {body}"
+    );
+    let (status, body) = server.get("/api/saved/hormuz%20tankers?new=1");
+    assert!(
+        status == 400 && body.contains("unknown parameter 'new'"),
+        "{body}"
+    );
+
+    // Removing: 204, then 404; other methods 405.
+    let delete = |target: &str| http(server.addr, "DELETE", target, None).unwrap();
+    assert_eq!(delete("/api/saved/hormuz%20tankers").0, 204);
+    let (status, body) = delete("/api/saved/hormuz%20tankers");
+    assert!(
+        status == 404 && body.contains("no saved search named"),
+        "{status} {body}"
+    );
+    assert_eq!(delete("/api/saved/..%2Fx").0, 400);
+    assert_eq!(
+        http(server.addr, "PUT", "/api/saved", Some("{}"))
+            .unwrap()
+            .0,
+        405
+    );
+    assert_eq!(
+        http(server.addr, "DELETE", "/api/search", None).unwrap().0,
+        405
+    );
+    let (code, list, _) = env.run(&["saved", "list", "--json", "--index", "idx"]);
+    assert_eq!(
+        (code, list.as_str()),
+        (1, "{\"lede_json\":1,\"saved\":[]}\n")
     );
 }
