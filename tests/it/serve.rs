@@ -1235,16 +1235,27 @@ fn serve_saved_searches_are_read_without_taking_what_is_new() {
     assert_eq!(server.get("/api/saved/tankers/feed.atom").1, feed);
     let (_, two) = server.get("/api/saved/tankers/feed.atom?limit=2");
     assert_eq!(atom_entries(&two).len(), 2);
-    let (_, cli_feed, _) = env.run(&[
+    // Neither the runs nor the feed took "new" away: the CLI's --new reports the article.
+    let (code, out, err) = env.run(&[
+        "saved", "run", "tankers", "--new", "--json", "--index", "idx",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let run: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        run["results"]["hits"][0]["id"],
+        "corpus/2024-03-08-aground.txt"
+    );
+    assert_eq!(run["new"], 1);
+    // The CLI's feed has the same entry ids; nothing is left new.
+    let (code, cli_feed, _) = env.run(&[
         "saved", "run", "tankers", "--format", "atom", "--index", "idx",
     ]);
+    assert_eq!(code, 0);
     let cli_ids: Vec<String> = atom_entries(&cli_feed).into_iter().map(|e| e.0).collect();
     assert!(
         cli_ids.contains(&id("2024-03-01-seized.txt", "").0),
         "{cli_feed}"
     );
-
-    // The CLI's run above recorded the new article; --new has nothing left.
     let (code, out, _) = env.run(&[
         "saved", "run", "tankers", "--new", "--json", "--index", "idx",
     ]);
