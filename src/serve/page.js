@@ -231,6 +231,7 @@ async function runSearch(s) {
   const facets = r.facets.filter((f) => f.field !== "month");
   const months = r.facets.find((f) => f.field === "month");
   renderFacets(s, facets);
+  loadTerms(s);
   renderHistogram(s, months ? months.values : []);
   const first = r.total ? r.offset + 1 : 0;
   const last = r.offset + r.hits.length;
@@ -329,6 +330,60 @@ function renderFacets(s, facets) {
     const title = facet.field === "section" && facet.under && facet.under !== "/" ? `section ${facet.under}` : facet.field;
     side.append(el("section", { "data-field": facet.field }, el("h2", {}, title), list));
   }
+}
+
+// ---- distinctive words ----
+
+// The words and phrases that set the matches apart from the whole archive (/api/terms, as
+// `lede terms`), from the best-scoring TERMS_SAMPLE matches, below the facets. Fetched apart
+// from the hits, so that a slow answer never holds them up; kept while only the page or the
+// order changes. Clicking one adds it to the query.
+const TERMS = 10;
+const TERMS_SAMPLE = 200;
+let terms = { path: "", box: null };
+let termsFlight = null;
+
+async function loadTerms(s) {
+  const u = new URLSearchParams();
+  u.set("q", apiQuery(s));
+  u.set("limit", String(TERMS));
+  u.set("sample", String(TERMS_SAMPLE));
+  for (const f of s.f) u.append("filter", f);
+  if (s.since) u.set("since", s.since);
+  if (s.until) u.set("until", s.until);
+  const path = "/api/terms?" + u.toString();
+  if (terms.path === path) {
+    if (terms.box) $("facets").append(terms.box);
+    return;
+  }
+  if (termsFlight) termsFlight.abort();
+  termsFlight = new AbortController();
+  terms = { path, box: null };
+  let r;
+  try {
+    const res = await fetch(path, { signal: termsFlight.signal });
+    if (!res.ok) return;
+    r = await res.json();
+  } catch (e) {
+    return; // aborted by a newer search, or no answer: the box is only a help
+  }
+  if (terms.path !== path || !r.terms.length) return;
+  const list = el("ul");
+  for (const t of r.terms) {
+    const words = t.kind === "phrase" ? `"${t.term}"` : t.term;
+    list.append(el("li", {}, el(
+      "button",
+      {
+        type: "button", class: "value",
+        title: `in ${fmt(t.fg)} of the ${fmt(r.foreground)} best matches; ${fmt(t.bg)} articles in all`,
+        onclick: () => go({ ...state, q: `${state.q.trim()} ${words}`, p: 1 }),
+      },
+      el("span", { class: "name" }, t.term),
+      el("span", { class: "count" }, fmt(t.fg)),
+    )));
+  }
+  terms.box = el("div", { class: "terms" }, el("h2", {}, "distinctive words"), list);
+  $("facets").append(terms.box);
 }
 
 // ---- the date histogram ----

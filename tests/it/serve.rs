@@ -848,6 +848,16 @@ fn serve_page_in_headless_chromium() {
         "the state is not in the URL"
     );
     assert!(first["bars"].as_u64().unwrap() > 0, "no histogram");
+    // The distinctive words of the matches, from /api/terms, below the facets.
+    let words = browser.wait_for(
+        "the distinctive words",
+        "return [...document.querySelectorAll('#facets .terms .name')].map((n) => n.textContent)\
+         .join(',')",
+    );
+    assert!(
+        words.as_str().unwrap().split(',').any(|w| w == "satellite"),
+        "{words}"
+    );
     let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("lede-serve-search.png");
     browser.screenshot(&shot);
 
