@@ -105,6 +105,11 @@ pub enum Command {
         /// Queries sampled from the corpus
         #[arg(long, default_value_t = 60)]
         queries: usize,
+        /// The request each client sends, with Q for a sampled query [default: the page's
+        /// search: 10 hits, 2 passages, six facets], e.g. '/api/search?q=Q&passages=0' to see
+        /// what passages cost
+        #[arg(long, value_name = "TARGET")]
+        request: Option<String>,
         /// Print one JSON object
         #[arg(long)]
         json: bool,

@@ -121,6 +121,7 @@ fn real_main() -> anyhow::Result<()> {
             requests,
             seconds,
             queries,
+            request,
             json,
         } => {
             let corpus = if corpus.is_empty() {
@@ -137,6 +138,7 @@ fn real_main() -> anyhow::Result<()> {
                 requests,
                 seconds,
                 queries,
+                request,
             })?;
             match report {
                 Some(r) if json => println!("{}", serde_json::to_string(&r)?),

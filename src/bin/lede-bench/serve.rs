@@ -1,8 +1,9 @@
 //! The load test of `lede serve`: start the real server on a free loopback port, then N
 //! clients, each on one keep-alive connection, send searches with passages and facets until a
 //! number of requests or a time limit is reached. Reports requests per second, latency
-//! percentiles, errors, and the server's resident memory (after warm-up, at the end, peak),
-//! read from /proc.
+//! percentiles, errors, the server's resident memory (after warm-up, at the end, peak) and the
+//! processor time it spent per request, read from /proc. On a machine shared with other work,
+//! latency measures the machine; processor time per request measures the server.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -26,6 +27,8 @@ pub struct ServeOptions {
     pub requests: usize,
     pub seconds: u64,
     pub queries: usize,
+    /// The request sent, with Q for the query (`None`: [`REQUEST`]).
+    pub request: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -47,6 +50,8 @@ pub struct ServeReport {
     pub rss_warm_mb: f64,
     pub rss_end_mb: f64,
     pub rss_peak_mb: f64,
+    /// The server's processor time (user + system) per request, in ms.
+    pub cpu_ms_per_request: f64,
 }
 
 /// Searches as the page sends them: a page of 10 with 2 passages, and facets.
@@ -91,10 +96,15 @@ pub fn run(opts: &ServeOptions) -> anyhow::Result<Option<ServeReport>> {
     if queries.is_empty() {
         bail!("no queries could be sampled from the corpus");
     }
+    let request = opts.request.clone().unwrap_or_else(|| REQUEST.to_string());
+    if !request.starts_with('/') || !request.contains('Q') {
+        bail!("--request must be a path with Q for the query, like /api/search?q=Q");
+    }
     let server = start(&opts.index)?;
     let articles = health(server.addr)?;
     let pid = server.child.id();
     let rss_start = rss_mb(pid, "VmRSS:");
+    let cpu_start = cpu_seconds(pid);
 
     let done = Arc::new(AtomicUsize::new(0));
     let errors = Arc::new(AtomicUsize::new(0));
@@ -107,6 +117,7 @@ pub fn run(opts: &ServeOptions) -> anyhow::Result<Option<ServeReport>> {
             let (done, errors, stop, warm) =
                 (done.clone(), errors.clone(), stop.clone(), warm.clone());
             let (queries, addr, total) = (queries.clone(), server.addr, opts.requests);
+            let request = request.clone();
             std::thread::spawn(move || -> Vec<Duration> {
                 let mut samples = Vec::new();
                 let mut conn = None;
@@ -121,7 +132,7 @@ pub fn run(opts: &ServeOptions) -> anyhow::Result<Option<ServeReport>> {
                     }
                     let q = &queries[i % queries.len()];
                     i += 1;
-                    let target = REQUEST.replace('Q', &encode(q));
+                    let target = request.replace('Q', &encode(q));
                     let t = Instant::now();
                     match get(&mut conn, addr, &target) {
                         Ok(200) => samples.push(t.elapsed()),
@@ -141,6 +152,7 @@ pub fn run(opts: &ServeOptions) -> anyhow::Result<Option<ServeReport>> {
     }
     stop.store(true, Ordering::SeqCst);
     let seconds = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds(pid) - cpu_start;
     let requests = samples.len() + errors.load(Ordering::SeqCst);
     let warm = *warm.lock().unwrap();
     Ok(Some(ServeReport {
@@ -158,11 +170,12 @@ pub fn run(opts: &ServeOptions) -> anyhow::Result<Option<ServeReport>> {
         seconds,
         requests_per_second: samples.len() as f64 / seconds,
         latency: Latency::of(samples),
-        request: REQUEST.into(),
+        request,
         rss_start_mb: rss_start,
         rss_warm_mb: warm,
         rss_end_mb: rss_mb(pid, "VmRSS:"),
         rss_peak_mb: rss_mb(pid, "VmHWM:"),
+        cpu_ms_per_request: cpu * 1e3 / requests.max(1) as f64,
     }))
 }
 
@@ -249,6 +262,22 @@ fn encode(q: &str) -> String {
     form_urlencoded::byte_serialize(q.as_bytes()).collect()
 }
 
+/// The processor time a process has used (user + system), in seconds, from /proc/PID/stat.
+fn cpu_seconds(pid: u32) -> f64 {
+    let ticks = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            // The fields after the command's closing parenthesis: utime and stime are the
+            // 12th and 13th of them (fields 14 and 15 of the line).
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            Some(f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?)
+        })
+        .unwrap_or(0.0);
+    // USER_HZ is 100 on every Linux this runs on.
+    ticks / 100.0
+}
+
 /// A field of /proc/PID/status, in MB.
 fn rss_mb(pid: u32, field: &str) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -278,5 +307,9 @@ pub fn print(r: &ServeReport) {
     println!(
         "server RSS            {:.0} MB at start, {:.0} MB warm, {:.0} MB at the end, peak {:.0} MB",
         r.rss_start_mb, r.rss_warm_mb, r.rss_end_mb, r.rss_peak_mb
+    );
+    println!(
+        "server CPU            {:.2} ms per request (user + system)",
+        r.cpu_ms_per_request
     );
 }
