@@ -85,6 +85,11 @@ impl PassageFinder {
         }
     }
 
+    /// The analyzer, for another finder (its stem cache stays warm).
+    pub fn into_analyzer(self) -> TextAnalyzer {
+        self.analyzer
+    }
+
     /// Up to `n` passages of `body`, in the order of the text. When the query matches nothing
     /// in the body (a title match), the opening of the body is the one passage.
     pub fn passages(&mut self, body: &str, n: usize) -> Vec<Passage> {
