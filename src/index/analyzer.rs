@@ -529,9 +529,22 @@ impl StemCache {
 
 /// Every token the analyzer makes of `text`: (term, position, byte range). Used by passages.
 pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+    tokens_where(analyzer, text, |_| true)
+}
+
+/// The tokens of `text` that `keep` accepts; only those are copied.
+pub fn tokens_where(
+    analyzer: &mut TextAnalyzer,
+    text: &str,
+    mut keep: impl FnMut(&Token) -> bool,
+) -> Vec<Token> {
     let mut out = Vec::new();
     let mut stream = analyzer.token_stream(text);
-    stream.process(&mut |t| out.push(t.clone()));
+    stream.process(&mut |t| {
+        if keep(t) {
+            out.push(t.clone());
+        }
+    });
     out
 }
 

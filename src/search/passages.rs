@@ -97,7 +97,8 @@ impl PassageFinder {
             return Vec::new();
         }
         let matches = self.matches_in(body);
-        let sentences = sentences(body);
+        let last_match = matches.iter().map(|m| m.end).max().unwrap_or(0);
+        let sentences = sentences_until(body, last_match);
         let mut windows = windows(body, &sentences, &matches);
         for w in &mut windows {
             w.score = self.score(w, &matches);
@@ -149,10 +150,9 @@ impl PassageFinder {
     /// Every match of the patterns in `text`: the analysed words for most patterns, the words
     /// as written for exact ones.
     fn matches_in(&mut self, text: &str) -> Vec<Match> {
-        let tokens = analyzer::tokens(&mut self.analyzer, text);
+        let tokens = useful_tokens(&mut self.analyzer, text, &self.patterns);
         let mut matches = self.find_matches(&tokens, &self.patterns);
         if self.patterns.iter().any(|p| matches!(p, Pattern::Exact(_))) {
-            let exact = analyzer::tokens(&mut analyzer::exact_analyzer(true), text);
             let inner: Vec<Pattern> = self
                 .patterns
                 .iter()
@@ -165,6 +165,7 @@ impl PassageFinder {
                     },
                 })
                 .collect();
+            let exact = useful_tokens(&mut analyzer::exact_analyzer(true), text, &inner);
             matches.extend(self.find_matches(&exact, &inner));
             matches.sort_by_key(|m| (m.start, m.end));
         }
@@ -239,6 +240,26 @@ impl PassageFinder {
     }
 }
 
+/// The tokens of `text` that `patterns` can match: those a word pattern matches, and the words
+/// of phrases. The others change nothing: a phrase looks only for its own words, at the
+/// positions it needs (a token's position is kept). Copying every token of every hit was a
+/// tenth of a served search's time, most of it in the allocator.
+fn useful_tokens(analyzer: &mut TextAnalyzer, text: &str, patterns: &[Pattern]) -> Vec<Token> {
+    let phrase_words: std::collections::HashSet<&str> = patterns
+        .iter()
+        .filter_map(|p| match p {
+            Pattern::Phrase { terms, .. } => Some(terms),
+            _ => None,
+        })
+        .flatten()
+        .filter(|t| !t.is_empty())
+        .map(String::as_str)
+        .collect();
+    analyzer::tokens_where(analyzer, text, |t| {
+        phrase_words.contains(t.text.as_str()) || patterns.iter().any(|p| p.matches(&t.text))
+    })
+}
+
 /// The tokens of a phrase that starts at `first`, if the rest of the phrase follows in order
 /// with at most `slop` extra positions in all (an empty term takes one position, whatever
 /// stands there).
@@ -283,15 +304,38 @@ fn within(matches: &[Match], start: usize, end: usize) -> impl Iterator<Item = &
 }
 
 /// Sentence byte ranges, without surrounding white space.
+#[cfg(test)]
 fn sentences(body: &str) -> Vec<(usize, usize)> {
-    unwrap_lines(body)
-        .split_sentence_bound_indices()
-        .filter_map(|(start, s)| {
-            let lead = s.len() - s.trim_start().len();
-            let trimmed = s.trim();
-            (!trimmed.is_empty()).then(|| (start + lead, start + lead + trimmed.len()))
-        })
-        .collect()
+    sentences_until(body, body.len())
+}
+
+/// The sentences [`windows`] needs when no match ends after byte `last_match`: every one that
+/// starts before it, then enough to end the windows that start there (more than
+/// [`TARGET_CHARS`]). A window starting later holds no match, so it would never be chosen;
+/// the text after it is not split at all (finding sentence ends is the costliest part of
+/// passages, and a query's last match is often early in an article).
+fn sentences_until(body: &str, last_match: usize) -> Vec<(usize, usize)> {
+    let text = unwrap_lines(body);
+    let mut out = Vec::new();
+    // Characters (and the spaces that join sentences) since the first sentence after the
+    // last match.
+    let mut beyond = 0;
+    for (start, s) in text.split_sentence_bound_indices() {
+        let lead = s.len() - s.trim_start().len();
+        let trimmed = s.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let start = start + lead;
+        if start >= last_match {
+            if beyond > TARGET_CHARS {
+                break;
+            }
+            beyond += trimmed.chars().count() + 1;
+        }
+        out.push((start, start + trimmed.len()));
+    }
+    out
 }
 
 /// The body with hard line wraps (a single line break inside a paragraph, as in wire copy)
