@@ -68,9 +68,15 @@ pub async fn trend(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery) -
     Ok(json_response(body))
 }
 
-/// `lede terms` reads the local index only (the cluster has no counterpart), as here.
+/// `lede terms` reads the local index only (the cluster has no counterpart), as here. A few
+/// at a time (see `Shared::terms_slots`).
 pub async fn terms(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> ApiResult {
     let req = terms_request(&Params::parse(raw.as_deref())?)?;
+    let _slot = shared
+        .terms_slots
+        .acquire()
+        .await
+        .map_err(ApiError::internal)?;
     let body = blocking(&shared, move |engine| json_line(&engine.terms(&req)?)).await?;
     Ok(json_response(body))
 }
