@@ -233,6 +233,12 @@ fn opensearch_answers_as_the_local_engine() {
         }
     }
 
+    // Every spelling of the compound, whichever of the joined ones is typed, on the cluster too.
+    for q in ["anti-satellite", "antisatellite"] {
+        let v = json_of(&env, &["search", q, "--opensearch", &remote, "--json"]);
+        assert_eq!(v["total"], 3, "{q}: {v}");
+    }
+
     // Passages are the body's own text, highlights on the words matched.
     let v = json_of(
         &env,
