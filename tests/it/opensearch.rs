@@ -204,8 +204,6 @@ fn opensearch_answers_as_the_local_engine() {
                 for h in hits.iter_mut() {
                     let h = h.as_object_mut().unwrap();
                     h.remove("score");
-                    // Titles are highlighted by the local engine only (docs/opensearch.md).
-                    h.remove("title_highlights");
                     if ranked {
                         h.remove("rank");
                     }
