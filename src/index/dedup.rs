@@ -345,15 +345,15 @@ fn stamp_of(store: &Store, searcher: &Searcher, addr: DocAddress, dir: &Path) ->
     let err = |e| Error::index(dir, e);
     let schema = store.index.schema();
     let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
-    let size = fast
-        .u64(schema.get_field_name(store.fields.file_size))
-        .map_err(err)?;
-    let mtime = fast
-        .u64(schema.get_field_name(store.fields.file_mtime))
-        .map_err(err)?;
+    let value = |field| -> Result<u64> {
+        let column = fast.u64(schema.get_field_name(field)).map_err(err)?;
+        Ok(column.first(addr.doc_id).unwrap_or(0))
+    };
     Ok(FileStamp {
-        size: size.first(addr.doc_id).unwrap_or(0),
-        mtime_ns: mtime.first(addr.doc_id).unwrap_or(0),
+        size: value(store.fields.file_size)?,
+        mtime_ns: value(store.fields.file_mtime)?,
+        inode: value(store.fields.file_inode)?,
+        ctime_ns: value(store.fields.file_ctime)?,
     })
 }
 

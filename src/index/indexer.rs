@@ -1,7 +1,7 @@
-//! Building and updating an index, incrementally: walk the corpus, compare each file's size and
-//! modification time with what the index recorded, read the new and changed files on rayon
-//! threads, replace their articles through the one `IndexWriter`, remove the articles of files
-//! that are gone, and commit in batches.
+//! Building and updating an index, incrementally: walk the corpus, compare each file's stamp
+//! (size, mtime, inode and ctime, from the walk's one `stat`) with what the index recorded, read
+//! the new and changed files on rayon threads, replace their articles through the one
+//! `IndexWriter`, remove the articles of files that are gone, and commit in batches.
 //!
 //! A batch commit every few thousand articles or seconds bounds what a killed indexer loses;
 //! each file's delete-and-add is one atomic operation, so a commit never holds half a file.
@@ -217,7 +217,7 @@ pub struct Indexer {
     /// Files whose articles the index holds twice (a folder indexed twice before roots were
     /// compared): read again, which replaces both copies with one.
     duplicated: HashSet<String>,
-    /// Size and modification time of each file the index holds articles from.
+    /// The stamp of each file the index holds articles from.
     state: HashMap<String, FileStamp>,
     last_commit: Instant,
     /// Articles written since the last commit.
@@ -417,10 +417,7 @@ impl Indexer {
         to_read: &mut Vec<(CorpusFile, bool)>,
         summary: &mut IndexSummary,
     ) {
-        let stamp = FileStamp {
-            size: file.size,
-            mtime_ns: file.mtime_ns,
-        };
+        let stamp = stamp_of(&file);
         let path = file.path.to_string_lossy();
         let known = self.state.get(path.as_ref()).copied();
         if let Err(skip) = self.req.read.check(&file.path) {
@@ -542,10 +539,7 @@ impl Indexer {
         reporter: &dyn Reporter,
     ) -> Result<()> {
         let path = path_key(&file.path);
-        let stamp = FileStamp {
-            size: file.size,
-            mtime_ns: file.mtime_ns,
-        };
+        let stamp = stamp_of(file);
         let mut written = 0;
         match result {
             Ok(read) => {
@@ -711,10 +705,7 @@ fn read_file(
     fields: Fields,
     tx: &mpsc::SyncSender<Message>,
 ) -> bool {
-    let stamp = FileStamp {
-        size: file.size,
-        mtime_ns: file.mtime_ns,
-    };
+    let stamp = stamp_of(file);
     let mut chunk = Chunk::default();
     let mut sent = true;
     let result = corpus::read_each(file, read, &mut |article| {
@@ -734,11 +725,21 @@ fn read_file(
     sent && tx.send(Message::Done(i, result)).is_ok()
 }
 
+/// What the walk saw of a file, as its articles record it.
+fn stamp_of(file: &CorpusFile) -> FileStamp {
+    FileStamp {
+        size: file.size,
+        mtime_ns: file.mtime_ns,
+        inode: file.inode,
+        ctime_ns: file.ctime_ns,
+    }
+}
+
 fn path_term(fields: &Fields, path: &str) -> Term {
     Term::from_field_text(fields.path, path)
 }
 
-/// What the index knows of each file: the size and modification time recorded with its
+/// What the index knows of each file: the stamp (size, mtime, inode, ctime) recorded with its
 /// articles (read from fast columns, live documents only); and the files some of whose
 /// articles it holds twice (an article id on two live documents).
 fn load_state(store: &Store, dir: &Path) -> Result<(HashMap<String, FileStamp>, HashSet<String>)> {
@@ -746,11 +747,9 @@ fn load_state(store: &Store, dir: &Path) -> Result<(HashMap<String, FileStamp>, 
     let reader = store.reader(dir)?;
     let searcher = reader.searcher();
     let schema = store.index.schema();
-    let (path_name, size_name, mtime_name) = (
-        schema.get_field_name(store.fields.path),
-        schema.get_field_name(store.fields.file_size),
-        schema.get_field_name(store.fields.file_mtime),
-    );
+    let f = &store.fields;
+    let path_name = schema.get_field_name(f.path);
+    let column = |field| schema.get_field_name(field);
     let mut state = HashMap::new();
     // Each live article id (hashed: a collision only reads one file again) and the path of
     // its first document.
@@ -761,8 +760,10 @@ fn load_state(store: &Store, dir: &Path) -> Result<(HashMap<String, FileStamp>, 
         let Some(paths) = fast.str(path_name).map_err(err)? else {
             continue;
         };
-        let sizes = fast.u64(size_name).map_err(err)?;
-        let mtimes = fast.u64(mtime_name).map_err(err)?;
+        let sizes = fast.u64(column(f.file_size)).map_err(err)?;
+        let mtimes = fast.u64(column(f.file_mtime)).map_err(err)?;
+        let inodes = fast.u64(column(f.file_inode)).map_err(err)?;
+        let ctimes = fast.u64(column(f.file_ctime)).map_err(err)?;
         // The segment's paths in ordinal order, read in one pass over the dictionary (a
         // lookup per document would decompress a block each time).
         let mut names: Vec<String> = Vec::with_capacity(paths.num_terms());
@@ -786,6 +787,8 @@ fn load_state(store: &Store, dir: &Path) -> Result<(HashMap<String, FileStamp>, 
             let stamp = FileStamp {
                 size: sizes.first(doc).unwrap_or(0),
                 mtime_ns: mtimes.first(doc).unwrap_or(0),
+                inode: inodes.first(doc).unwrap_or(0),
+                ctime_ns: ctimes.first(doc).unwrap_or(0),
             };
             state.insert(name.clone(), stamp);
         }
