@@ -16,12 +16,10 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, IndexWriter, Searcher, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
+use crate::index::folder::{MARK_FILE, write_atomically};
 use crate::index::minhash;
 use crate::index::schema::FileStamp;
 use crate::index::store::Store;
-
-/// The file in the index folder that records how far grouping has caught up.
-pub const MARK_FILE: &str = "groups.json";
 
 /// How copies are told apart, beyond the thresholds of `minhash`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -59,17 +57,6 @@ pub fn save_mark(dir: &Path, opstamp: u64) -> Result<()> {
 /// Forgets the mark (a rebuilt index starts its opstamps again).
 pub fn forget(dir: &Path) {
     let _ = std::fs::remove_file(dir.join(MARK_FILE));
-}
-
-/// Writes a file by writing a temporary one beside it and renaming it over.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    let unwritable = |reason| Error::Unwritable {
-        path: path.into(),
-        reason,
-    };
-    std::fs::write(&tmp, bytes).map_err(unwritable)?;
-    std::fs::rename(&tmp, path).map_err(unwritable)
 }
 
 /// One live article as grouping sees it.

@@ -1,9 +1,11 @@
 //! The index side: the schema (the only home of the index's field names), the analysis
-//! chain, opening and creating an index on disk (`store`), indexing a corpus incrementally
-//! (`indexer`), keeping it current (`watch`), and merging it (`maintenance`).
+//! chain, the index folder and its files (`folder`), opening and creating an index on disk
+//! (`store`), indexing a corpus incrementally (`indexer`), keeping it current (`watch`), and
+//! merging it (`maintenance`).
 
 pub mod analyzer;
 pub mod dedup;
+pub mod folder;
 pub mod indexer;
 pub mod maintenance;
 pub mod minhash;

@@ -1,4 +1,5 @@
-//! The index on disk: the one place that opens, creates and clears an index folder.
+//! The index on disk: the one place that opens, creates and clears an index folder, always
+//! through [`LedeDirectory`] (`folder.rs`), so that every file gets the same permissions.
 //!
 //! Opening registers the analyzers (tantivy does not store them) and checks the schema version
 //! that every lede commit records in its payload. Writing, batching and walking belong to
@@ -13,6 +14,7 @@ use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy};
 
 use crate::error::{Error, Result};
 use crate::index::analyzer;
+use crate::index::folder::LedeDirectory;
 use crate::index::schema::{self, Fields, SCHEMA_VERSION};
 
 /// What lede records in each commit.
@@ -44,7 +46,7 @@ pub fn open(dir: &Path) -> Result<Store> {
             index: dir.to_path_buf(),
         });
     }
-    let index = Index::open_in_dir(dir).map_err(|e| Error::index(dir, e))?;
+    let index = open_index(dir)?;
     analyzer::register(index.tokenizers());
     check_version(&index, dir)?;
     let fields = Fields::from_schema(&index.schema()).ok_or_else(|| Error::NotLede(dir.into()))?;
@@ -91,24 +93,37 @@ pub fn open_for_writing(dir: &Path, rebuild: bool) -> Result<Store> {
         }
         clear(dir)?;
     }
-    let index = Index::builder()
-        .schema(schema::build())
-        .settings(new_index_settings())
-        .create_in_dir(dir)
-        .map_err(|e| match e {
+    create(dir)
+}
+
+/// Creates a new, empty index in the folder `dir`, which holds none.
+pub fn create(dir: &Path) -> Result<Store> {
+    let unwritable = |reason: String| Error::Unwritable {
+        path: dir.into(),
+        reason: std::io::Error::other(reason),
+    };
+    let directory = LedeDirectory::open(dir).map_err(|e| unwritable(e.to_string()))?;
+    let index =
+        Index::create(directory, schema::build(), new_index_settings()).map_err(|e| match e {
             tantivy::TantivyError::IoError(io) => Error::Unwritable {
                 path: dir.into(),
                 reason: std::io::Error::new(io.kind(), io.to_string()),
             },
-            tantivy::TantivyError::OpenDirectoryError(d) => Error::Unwritable {
-                path: dir.into(),
-                reason: std::io::Error::other(d.to_string()),
-            },
+            tantivy::TantivyError::OpenDirectoryError(d) => unwritable(d.to_string()),
             e => Error::index(dir, e),
         })?;
     analyzer::register(index.tokenizers());
     let fields = Fields::from_schema(&index.schema()).expect("lede's own schema");
     Ok(Store { index, fields })
+}
+
+/// The index in the folder `dir`, opened through [`LedeDirectory`].
+fn open_index(dir: &Path) -> Result<Index> {
+    let directory = LedeDirectory::open(dir).map_err(|e| Error::Index {
+        path: dir.into(),
+        reason: e.to_string(),
+    })?;
+    Index::open(directory).map_err(|e| Error::index(dir, e))
 }
 
 /// How a new index keeps its documents. zstd (level 3, in 16 KiB blocks) rather than
@@ -145,7 +160,7 @@ pub fn in_ram_with(analysis: analyzer::Analysis) -> Store {
 /// Removes the files of the index in `dir`, and nothing else, after making sure that no
 /// indexer holds it.
 fn clear(dir: &Path) -> Result<()> {
-    if let Ok(index) = Index::open_in_dir(dir) {
+    if let Ok(index) = open_index(dir) {
         // Taking the writer lock proves that no other indexer is running.
         let writer = index
             .writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000)

@@ -15,7 +15,7 @@ use tantivy::collector::{Count, TopDocs};
 
 use super::Engine;
 use crate::error::{Error, Result};
-use crate::index::dedup::write_atomically;
+use crate::index::folder::write_atomically;
 use crate::model::{Hit, JSON_VERSION, SavedRun, SavedSearch, SearchRequest, SearchResults, Seen};
 
 /// The file in the index folder that holds the saved searches.
