@@ -28,9 +28,9 @@ pub use super::roots::root_name;
 use super::roots::{check_root, is_under, plan_roots};
 use crate::corpus::{self, CorpusFile, ReadOptions, ReadReport, Skip};
 use crate::error::{Error, Result};
-use crate::index::dedup;
 use crate::index::schema::{Fields, FileStamp};
 use crate::index::store::{self, Store};
+use crate::index::{damage, dedup};
 
 /// Default total memory for the index writer's buffers.
 pub const DEFAULT_HEAP_BYTES: usize = 256 << 20;
@@ -275,7 +275,8 @@ impl Indexer {
             .collect();
         roots.sort();
         roots.dedup();
-        let (state, duplicated) = load_state(&store, &req.index)?;
+        let (state, duplicated) =
+            damage::guard(&store.index, &req.index, || load_state(&store, &req.index))?;
         let committed = store
             .index
             .load_metas()
@@ -593,7 +594,10 @@ impl Indexer {
             self.writer
                 .rollback()
                 .map_err(|e| Error::index(&self.req.index, e))?;
-            (self.state, self.duplicated) = load_state(&self.store, &self.req.index)?;
+            (self.state, self.duplicated) =
+                damage::guard(&self.store.index, &self.req.index, || {
+                    load_state(&self.store, &self.req.index)
+                })?;
         } else if summary.changed() || self.pending > 0 || self.store.payload().is_none() {
             self.commit(summary, final_run)?;
             summary.committed = true;
@@ -617,7 +621,9 @@ impl Indexer {
             mark if mark > through => 0,
             mark => mark,
         };
-        let done = dedup::regroup(&self.store, dir, &self.writer, since, Default::default())?;
+        let done = damage::guard(&self.store.index, dir, || {
+            dedup::regroup(&self.store, dir, &self.writer, since, Default::default())
+        })?;
         if done.rewritten > 0 {
             let err = |e| Error::index(dir, e);
             let mut commit = self.writer.prepare_commit().map_err(err)?;
@@ -644,7 +650,9 @@ impl Indexer {
 
     /// Articles in the last commit.
     fn num_articles(&self) -> Result<u64> {
-        let reader = self.store.reader(&self.req.index)?;
+        let reader = damage::guard(&self.store.index, &self.req.index, || {
+            self.store.reader(&self.req.index)
+        })?;
         Ok(reader.searcher().num_docs())
     }
 
@@ -659,11 +667,13 @@ impl Indexer {
         self.walked.iter().map(|(_, p)| p.clone()).collect()
     }
 
-    /// Waits for merges to finish (call before the process exits).
+    /// Waits for merges to finish, then reads the checksums of the files this run wrote (so
+    /// that searches need only `stat` them, `damage.rs`). Call before the process exits.
     pub fn close(self) -> Result<()> {
         self.writer
             .wait_merging_threads()
-            .map_err(|e| Error::index(&self.req.index, e))
+            .map_err(|e| Error::index(&self.req.index, e))?;
+        damage::check_files(&self.store.index, &self.req.index)
     }
 }
 

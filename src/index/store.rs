@@ -1,9 +1,9 @@
 //! The index on disk: the one place that opens, creates and clears an index folder, always
 //! through [`LedeDirectory`] (`folder.rs`), so that every file gets the same permissions.
 //!
-//! Opening registers the analyzers (tantivy does not store them) and checks the schema version
-//! that every lede commit records in its payload. Writing, batching and walking belong to
-//! `indexer.rs`; searching to `search.rs`.
+//! Opening registers the analyzers (tantivy does not store them), checks the schema version
+//! that every lede commit records in its payload, and checks the files (`damage.rs`). Writing,
+//! batching and walking belong to `indexer.rs`; searching to `search/`.
 
 use std::fs;
 use std::path::Path;
@@ -13,9 +13,9 @@ use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy};
 
 use crate::error::{Error, Result};
-use crate::index::analyzer;
 use crate::index::folder::LedeDirectory;
 use crate::index::schema::{self, Fields, SCHEMA_VERSION};
+use crate::index::{analyzer, damage};
 
 /// What lede records in each commit.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -39,7 +39,8 @@ pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
 }
 
-/// Opens the index in `dir` for reading or writing, checking that this lede can read it.
+/// Opens the index in `dir` for reading or writing, checking that this lede can read it and that
+/// its files are whole.
 pub fn open(dir: &Path) -> Result<Store> {
     if !exists(dir) {
         return Err(Error::NoIndex {
@@ -50,6 +51,7 @@ pub fn open(dir: &Path) -> Result<Store> {
     analyzer::register(index.tokenizers());
     check_version(&index, dir)?;
     let fields = Fields::from_schema(&index.schema()).ok_or_else(|| Error::NotLede(dir.into()))?;
+    damage::check_files(&index, dir)?;
     Ok(Store { index, fields })
 }
 
@@ -193,12 +195,16 @@ fn is_index_file(name: &str) -> bool {
 
 impl Store {
     /// A reader that sees the last commit, reloaded only when asked.
+    /// Each segment's document count is checked against its files (`damage.rs`).
     pub fn reader(&self, dir: &Path) -> Result<IndexReader> {
-        self.index
+        let reader: IndexReader = self
+            .index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
-            .map_err(|e| Error::index(dir, e))
+            .map_err(|e| Error::index(dir, e))?;
+        damage::check_segments(&reader.searcher(), dir)?;
+        Ok(reader)
     }
 
     /// The payload of the last commit, when lede wrote one.

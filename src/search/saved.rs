@@ -103,14 +103,16 @@ impl Engine {
     /// `new_only`, the hits are the articles matching for the first time (all of them, in date
     /// order, newest first), else the search's page.
     pub fn run_saved(&self, name: &str, new_only: bool) -> Result<SavedRun> {
-        let mut all = load(&self.dir)?;
-        let search = all
-            .iter_mut()
-            .find(|s| s.name == name)
-            .ok_or_else(|| unknown(&self.dir, name))?;
-        let run = self.run_search(search, new_only, Timestamp::now())?;
-        store(&self.dir, &all)?;
-        Ok(run)
+        self.guarded(|| {
+            let mut all = load(&self.dir)?;
+            let search = all
+                .iter_mut()
+                .find(|s| s.name == name)
+                .ok_or_else(|| unknown(&self.dir, name))?;
+            let run = self.run_search(search, new_only, Timestamp::now())?;
+            store(&self.dir, &all)?;
+            Ok(run)
+        })
     }
 
     /// Runs a saved search at `now`, updating what it has seen.
@@ -120,84 +122,86 @@ impl Engine {
         new_only: bool,
         now: Timestamp,
     ) -> Result<SavedRun> {
-        let req = &search.request;
-        let matching = self.versions(req)?;
-        let baseline = search.last_run.is_none();
-        let mut fresh: HashSet<String> = HashSet::new();
-        for (id, version) in &matching {
-            let version = format!("{version:016x}");
-            if search.seen.get(id).map(|s| &s.version) != Some(&version) {
-                if !baseline {
-                    fresh.insert(id.clone());
-                }
-                search.seen.insert(
-                    id.clone(),
-                    Seen {
-                        version,
-                        first: now,
-                    },
-                );
-            }
-        }
-        search.last_run = Some(now);
-        search.runs += 1;
-        let mut results = if new_only {
-            let mut hits: Vec<Hit> = Vec::new();
-            let mut notes = Vec::new();
-            let all = SearchRequest {
-                collapse: false,
-                ..req.clone()
-            };
-            self.for_each_hit(
-                &all,
-                &mut |n: &[String]| notes.extend_from_slice(n),
-                &mut |hit: Hit| {
-                    if fresh.contains(&hit.id) {
-                        hits.push(hit);
+        self.guarded(|| {
+            let req = &search.request;
+            let matching = self.versions(req)?;
+            let baseline = search.last_run.is_none();
+            let mut fresh: HashSet<String> = HashSet::new();
+            for (id, version) in &matching {
+                let version = format!("{version:016x}");
+                if search.seen.get(id).map(|s| &s.version) != Some(&version) {
+                    if !baseline {
+                        fresh.insert(id.clone());
                     }
-                    Ok(())
-                },
-            )?;
-            hits.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
-            for (i, h) in hits.iter_mut().enumerate() {
-                h.rank = i + 1;
-                h.score = None;
+                    search.seen.insert(
+                        id.clone(),
+                        Seen {
+                            version,
+                            first: now,
+                        },
+                    );
+                }
             }
-            SearchResults {
-                lede_json: JSON_VERSION,
-                query: req.query.clone(),
-                notes,
-                mode: req.combine,
-                total: hits.len(),
-                offset: 0,
-                took_ms: 0.0,
-                hits,
-                facets: Vec::new(),
-            }
-        } else {
-            self.search(req)?
-        };
-        if baseline {
-            results.notes.push(format!(
-                "first run of '{}': {} matching articles recorded as the baseline; later runs \
+            search.last_run = Some(now);
+            search.runs += 1;
+            let mut results = if new_only {
+                let mut hits: Vec<Hit> = Vec::new();
+                let mut notes = Vec::new();
+                let all = SearchRequest {
+                    collapse: false,
+                    ..req.clone()
+                };
+                self.for_each_hit(
+                    &all,
+                    &mut |n: &[String]| notes.extend_from_slice(n),
+                    &mut |hit: Hit| {
+                        if fresh.contains(&hit.id) {
+                            hits.push(hit);
+                        }
+                        Ok(())
+                    },
+                )?;
+                hits.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+                for (i, h) in hits.iter_mut().enumerate() {
+                    h.rank = i + 1;
+                    h.score = None;
+                }
+                SearchResults {
+                    lede_json: JSON_VERSION,
+                    query: req.query.clone(),
+                    notes,
+                    mode: req.combine,
+                    total: hits.len(),
+                    offset: 0,
+                    took_ms: 0.0,
+                    hits,
+                    facets: Vec::new(),
+                }
+            } else {
+                self.search(req)?
+            };
+            if baseline {
+                results.notes.push(format!(
+                    "first run of '{}': {} matching articles recorded as the baseline; later runs \
                  with --new show what is new since",
-                search.name,
-                matching.len()
-            ));
-        }
-        let first_seen = results
-            .hits
-            .iter()
-            .filter_map(|h| Some((h.id.clone(), search.seen.get(&h.id)?.first)))
-            .collect();
-        Ok(SavedRun {
-            name: search.name.clone(),
-            at: now,
-            baseline,
-            matched: matching.len(),
-            new: fresh.len(),
-            results,
-            first_seen,
+                    search.name,
+                    matching.len()
+                ));
+            }
+            let first_seen = results
+                .hits
+                .iter()
+                .filter_map(|h| Some((h.id.clone(), search.seen.get(&h.id)?.first)))
+                .collect();
+            Ok(SavedRun {
+                name: search.name.clone(),
+                at: now,
+                baseline,
+                matched: matching.len(),
+                new: fresh.len(),
+                results,
+                first_seen,
+            })
         })
     }
 
