@@ -54,11 +54,6 @@ pub fn save_mark(dir: &Path, opstamp: u64) -> Result<()> {
     write_atomically(&dir.join(MARK_FILE), text.as_bytes())
 }
 
-/// Forgets the mark (a rebuilt index starts its opstamps again).
-pub fn forget(dir: &Path) {
-    let _ = std::fs::remove_file(dir.join(MARK_FILE));
-}
-
 /// One live article as grouping sees it.
 struct Entry {
     addr: DocAddress,

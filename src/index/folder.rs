@@ -1,10 +1,10 @@
-//! The index folder on disk: the tantivy `Directory` lede opens it through, and lede's own files
-//! in it (written atomically).
+//! The index folder on disk: the tantivy `Directory` lede opens it through, lede's own files in
+//! it (written atomically), and whether a folder holds an index lede wrote.
 //!
 //! Every file in the folder gets the permissions the umask gives a new file. tantivy writes its
 //! segment files that way, but `meta.json` and `.managed.json` through a temporary file that is
-//! always 0600; [`LedeDirectory`] makes those atomic writes itself. `store.rs` opens the folder
-//! through it.
+//! always 0600; [`LedeDirectory`] makes those atomic writes itself. What each file is and who
+//! writes it: `store.rs` opens, `rebuild.rs` swaps, `damage.rs` checks.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -18,9 +18,15 @@ use tantivy::directory::error::{
 use tantivy::directory::{
     Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle, WritePtr,
 };
+use tantivy::schema::Schema;
 
 use crate::error::{Error, Result};
+use crate::index::schema;
 
+/// tantivy's record of the last commit.
+pub const META_FILE: &str = "meta.json";
+/// tantivy's list of the files it wrote and has not deleted yet.
+pub const MANAGED_FILE: &str = ".managed.json";
 /// lede's record of how far near-duplicate grouping has caught up (`dedup.rs`).
 pub const MARK_FILE: &str = "groups.json";
 
@@ -117,9 +123,71 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// Whose index a folder holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// No `meta.json`: no index at all.
+    Nobody,
+    /// An index a lede wrote, of any version, working or damaged.
+    Lede,
+    /// Something else's `meta.json`: lede neither writes nor deletes anything there.
+    Other,
+}
+
+/// Whose index the folder `dir` holds, from its `meta.json`: lede's when the last commit's
+/// payload says so (every lede commit records its schema version there), or, before any commit,
+/// when the schema is a lede schema. A `meta.json` that is not JSON at all (damaged) is lede's
+/// when lede's own mark file lies beside it, as it does after every indexing run.
+pub fn owner(dir: &Path) -> Owner {
+    let text = match fs::read(dir.join(META_FILE)) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Owner::Nobody,
+        Err(_) => return damaged_owner(dir),
+        Ok(text) => text,
+    };
+    let Ok(meta) = serde_json::from_slice::<serde_json::Value>(&text) else {
+        return damaged_owner(dir);
+    };
+    let is_lede = match meta.get("payload").and_then(|p| p.as_str()) {
+        Some(payload) => serde_json::from_str::<serde_json::Value>(payload)
+            .is_ok_and(|p| p.get("lede_schema").is_some_and(|v| v.is_u64())),
+        None => meta
+            .get("schema")
+            .and_then(|s| serde_json::from_value::<Schema>(s.clone()).ok())
+            .is_some_and(|s| schema::is_lede_schema(&s)),
+    };
+    if is_lede { Owner::Lede } else { Owner::Other }
+}
+
+fn damaged_owner(dir: &Path) -> Owner {
+    if dir.join(MARK_FILE).is_file() {
+        Owner::Lede
+    } else {
+        Owner::Other
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_is_lede_s_by_its_payload_its_schema_or_its_mark() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        assert_eq!(owner(d), Owner::Nobody);
+        fs::write(d.join(META_FILE), r#"{"segments": [], "schema": []}"#).unwrap();
+        assert_eq!(owner(d), Owner::Other);
+        fs::write(
+            d.join(META_FILE),
+            r#"{"payload": "{\"lede_schema\":7,\"roots\":[]}", "schema": []}"#,
+        )
+        .unwrap();
+        assert_eq!(owner(d), Owner::Lede);
+        fs::write(d.join(META_FILE), "{garbage").unwrap();
+        assert_eq!(owner(d), Owner::Other);
+        fs::write(d.join(MARK_FILE), "{}").unwrap();
+        assert_eq!(owner(d), Owner::Lede);
+    }
 
     #[test]
     fn an_atomic_write_replaces_the_file_and_leaves_nothing_beside_it() {

@@ -28,6 +28,7 @@ pub use super::roots::root_name;
 use super::roots::{check_root, is_under, plan_roots};
 use crate::corpus::{self, CorpusFile, ReadOptions, ReadReport, Skip};
 use crate::error::{Error, Result};
+use crate::index::rebuild::{self, Rebuild};
 use crate::index::schema::{Fields, FileStamp};
 use crate::index::store::{self, Store};
 use crate::index::{damage, dedup};
@@ -62,7 +63,8 @@ pub struct IndexRequest {
     pub roots: Vec<PathBuf>,
     /// The index folder.
     pub index: PathBuf,
-    /// Remove an existing index first, whatever version wrote it.
+    /// Build a new index from nothing, whatever version wrote the old one, and swap it in
+    /// when it is complete (searches see the old index until then).
     pub rebuild: bool,
     /// Index these roots beside the ones the index already holds.
     pub add: bool,
@@ -227,6 +229,10 @@ pub struct Indexer {
     track: bool,
     /// The opstamp of the last commit, recorded in each article written (`dedup.rs`).
     committed: u64,
+    /// With `--rebuild`: the rebuild this indexer writes aside, swapped in on `close`.
+    rebuild: Option<Rebuild>,
+    /// The folder the writer writes: the index folder, or a rebuild's aside folder.
+    work: PathBuf,
 }
 
 impl Indexer {
@@ -236,14 +242,26 @@ impl Indexer {
         for root in &req.roots {
             check_root(root)?;
         }
-        let store = store::open_for_writing(&req.index, req.rebuild)?;
-        if req.rebuild {
-            dedup::forget(&req.index);
-        }
+        // A rebuild writes a new index aside, swapped in by `close` (`rebuild.rs`).
+        let (store, rebuild) = if req.rebuild {
+            let (rebuild, store) = Rebuild::start(&req.index)?;
+            (store, Some(rebuild))
+        } else {
+            (store::open_for_writing(&req.index)?, None)
+        };
+        let work = rebuild
+            .as_ref()
+            .map_or_else(|| req.index.clone(), |r| r.aside().to_path_buf());
         let writer: IndexWriter = store
             .index
             .writer(req.heap_bytes)
             .map_err(|e| Error::index(&req.index, e))?;
+        // With the lock held: what a killed rebuild left goes (its aside folder; any of its
+        // segment files it had moved in before its swap are no commit's, so tantivy collects them).
+        let stale = rebuild.is_none() && rebuild::clear_aside(&req.index)?;
+        if stale {
+            let _ = writer.garbage_collect_files().wait();
+        }
         let mut policy = LogMergePolicy::default();
         policy.set_del_docs_ratio_before_merge(DELETED_RATIO_BEFORE_MERGE);
         policy.set_max_docs_before_merge(MAX_DOCS_BEFORE_MERGE);
@@ -282,15 +300,21 @@ impl Indexer {
             .load_metas()
             .map_err(|e| Error::index(&req.index, e))?
             .opstamp;
+        let mut notes = plan.notes;
+        if stale {
+            notes.push("cleared what a killed `lede index --rebuild` left in the folder".into());
+        }
         Ok(Indexer {
             committed,
+            rebuild,
+            work,
             store,
             writer,
             req: req.clone(),
             roots,
             walked: plan.walked,
             purge: plan.purge,
-            notes: plan.notes,
+            notes,
             duplicated,
             state,
             last_commit: Instant::now(),
@@ -616,7 +640,7 @@ impl Indexer {
     fn group(&mut self) -> Result<()> {
         let dir = &self.req.index;
         let through = self.committed;
-        let since = match dedup::load_mark(dir) {
+        let since = match dedup::load_mark(&self.work) {
             mark if mark == through => return Ok(()),
             mark if mark > through => 0,
             mark => mark,
@@ -630,7 +654,7 @@ impl Indexer {
             commit.set_payload(&store::payload(&self.roots));
             self.committed = commit.commit().map_err(err)?;
         }
-        dedup::save_mark(dir, self.committed)
+        dedup::save_mark(&self.work, self.committed)
     }
 
     fn commit(&mut self, summary: &mut IndexSummary, final_commit: bool) -> Result<()> {
@@ -667,13 +691,27 @@ impl Indexer {
         self.walked.iter().map(|(_, p)| p.clone()).collect()
     }
 
-    /// Waits for merges to finish, then reads the checksums of the files this run wrote (so
-    /// that searches need only `stat` them, `damage.rs`). Call before the process exits.
+    /// Waits for merges to finish, reads the checksums of the files this run wrote (so that
+    /// searches need only `stat` them, `damage.rs`), and, for a rebuild, swaps the new index in.
+    /// Call before the process exits.
     pub fn close(self) -> Result<()> {
-        self.writer
+        let Indexer {
+            writer,
+            store,
+            rebuild,
+            work,
+            req,
+            ..
+        } = self;
+        writer
             .wait_merging_threads()
-            .map_err(|e| Error::index(&self.req.index, e))?;
-        damage::check_files(&self.store.index, &self.req.index)
+            .map_err(|e| Error::index(&req.index, e))?;
+        damage::check_files(&store.index, &work)?;
+        drop(store);
+        match rebuild {
+            Some(rebuild) => rebuild.finish(),
+            None => Ok(()),
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 //! The index side: the schema (the only home of the index's field names), the analysis
 //! chain, the index folder and its files (`folder`), opening and creating an index on disk
 //! (`store`), telling a damaged one (`damage`), indexing a corpus incrementally (`indexer`),
-//! keeping it current (`watch`), and merging it (`maintenance`).
+//! rebuilding it aside (`rebuild`), keeping it current (`watch`), and merging it
+//! (`maintenance`).
 
 pub mod analyzer;
 pub mod damage;
@@ -10,6 +11,7 @@ pub mod folder;
 pub mod indexer;
 pub mod maintenance;
 pub mod minhash;
+pub mod rebuild;
 mod roots;
 pub mod schema;
 pub mod store;
