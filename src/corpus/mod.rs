@@ -603,7 +603,7 @@ mod tests {
             path: "/nonexistent/lede/gone.txt".into(),
             root_depth: 0,
             size: 10,
-            mtime_ns: 0,
+            ..CorpusFile::default()
         };
         assert_eq!(
             read(&file, &ReadOptions::default()).err(),

@@ -12,7 +12,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use walkdir::WalkDir;
 
 /// A file found by the walk.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CorpusFile {
     /// The path as the walk found it: the root as given, then the path inside it.
     pub path: PathBuf,
@@ -25,6 +25,11 @@ pub struct CorpusFile {
     /// Modification time when the walk saw it, in nanoseconds since the Unix epoch (0 when the
     /// platform does not say). With the size, it tells whether a file changed since the last run.
     pub mtime_ns: u64,
+    /// The inode number, and the status-change time in nanoseconds since the Unix epoch (both 0
+    /// where the platform has none): they tell another file put at the same path (a rename
+    /// over it) from the file the index read, whatever size and mtime it has.
+    pub inode: u64,
+    pub ctime_ns: u64,
 }
 
 /// A path the walk could not follow, and why.
@@ -139,8 +144,8 @@ fn walk_from(root: &Path, start: &Path, exclude: &[String], out: &mut Walk) {
         if !entry.file_type().is_file() {
             continue;
         }
-        let (size, mtime_ns) = match entry.metadata() {
-            Ok(m) => (m.len(), mtime_ns(&m)),
+        let meta = match entry.metadata() {
+            Ok(m) => m,
             Err(err) => {
                 out.problems.push(WalkProblem {
                     reason: walk_reason(&err, entry.path()),
@@ -149,11 +154,14 @@ fn walk_from(root: &Path, start: &Path, exclude: &[String], out: &mut Walk) {
                 continue;
             }
         };
+        let (inode, ctime_ns) = identity(&meta);
         out.files.push(CorpusFile {
             path: clean(entry.path()),
             root_depth,
-            size,
-            mtime_ns,
+            size: meta.len(),
+            mtime_ns: mtime_ns(&meta),
+            inode,
+            ctime_ns,
         });
     }
 }
@@ -164,6 +172,23 @@ pub fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos() as u64)
+}
+
+/// The inode number and status-change time (ns) of a file: what tells one file from another
+/// put at its path.
+#[cfg(unix)]
+pub fn identity(meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    let ctime_ns = (meta.ctime().max(0) as u64)
+        .saturating_mul(1_000_000_000)
+        .saturating_add(meta.ctime_nsec().max(0) as u64);
+    (meta.ino(), ctime_ns)
+}
+
+/// Elsewhere there is no inode: size and mtime alone tell a change.
+#[cfg(not(unix))]
+pub fn identity(_meta: &std::fs::Metadata) -> (u64, u64) {
+    (0, 0)
 }
 
 impl CorpusFile {
@@ -242,8 +267,7 @@ mod tests {
         let dot = CorpusFile {
             path: PathBuf::from("news/2019/a.txt"),
             root_depth: 0,
-            size: 0,
-            mtime_ns: 0,
+            ..CorpusFile::default()
         };
         assert_eq!(
             dot.folders(),

@@ -16,12 +16,10 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, IndexWriter, Searcher, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
+use crate::index::folder::{MARK_FILE, write_atomically};
 use crate::index::minhash;
 use crate::index::schema::FileStamp;
 use crate::index::store::Store;
-
-/// The file in the index folder that records how far grouping has caught up.
-pub const MARK_FILE: &str = "groups.json";
 
 /// How copies are told apart, beyond the thresholds of `minhash`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -54,22 +52,6 @@ pub fn load_mark(dir: &Path) -> u64 {
 pub fn save_mark(dir: &Path, opstamp: u64) -> Result<()> {
     let text = serde_json::json!({ "grouped_through_opstamp": opstamp }).to_string();
     write_atomically(&dir.join(MARK_FILE), text.as_bytes())
-}
-
-/// Forgets the mark (a rebuilt index starts its opstamps again).
-pub fn forget(dir: &Path) {
-    let _ = std::fs::remove_file(dir.join(MARK_FILE));
-}
-
-/// Writes a file by writing a temporary one beside it and renaming it over.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    let unwritable = |reason| Error::Unwritable {
-        path: path.into(),
-        reason,
-    };
-    std::fs::write(&tmp, bytes).map_err(unwritable)?;
-    std::fs::rename(&tmp, path).map_err(unwritable)
 }
 
 /// One live article as grouping sees it.
@@ -345,15 +327,15 @@ fn stamp_of(store: &Store, searcher: &Searcher, addr: DocAddress, dir: &Path) ->
     let err = |e| Error::index(dir, e);
     let schema = store.index.schema();
     let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
-    let size = fast
-        .u64(schema.get_field_name(store.fields.file_size))
-        .map_err(err)?;
-    let mtime = fast
-        .u64(schema.get_field_name(store.fields.file_mtime))
-        .map_err(err)?;
+    let value = |field| -> Result<u64> {
+        let column = fast.u64(schema.get_field_name(field)).map_err(err)?;
+        Ok(column.first(addr.doc_id).unwrap_or(0))
+    };
     Ok(FileStamp {
-        size: size.first(addr.doc_id).unwrap_or(0),
-        mtime_ns: mtime.first(addr.doc_id).unwrap_or(0),
+        size: value(store.fields.file_size)?,
+        mtime_ns: value(store.fields.file_mtime)?,
+        inode: value(store.fields.file_inode)?,
+        ctime_ns: value(store.fields.file_ctime)?,
     })
 }
 

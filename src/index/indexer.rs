@@ -1,7 +1,7 @@
-//! Building and updating an index, incrementally: walk the corpus, compare each file's size and
-//! modification time with what the index recorded, read the new and changed files on rayon
-//! threads, replace their articles through the one `IndexWriter`, remove the articles of files
-//! that are gone, and commit in batches.
+//! Building and updating an index, incrementally: walk the corpus, compare each file's stamp
+//! (size, mtime, inode and ctime, from the walk's one `stat`) with what the index recorded, read
+//! the new and changed files on rayon threads, replace their articles through the one
+//! `IndexWriter`, remove the articles of files that are gone, and commit in batches.
 //!
 //! A batch commit every few thousand articles or seconds bounds what a killed indexer loses;
 //! each file's delete-and-add is one atomic operation, so a commit never holds half a file.
@@ -28,9 +28,10 @@ pub use super::roots::root_name;
 use super::roots::{check_root, is_under, plan_roots};
 use crate::corpus::{self, CorpusFile, ReadOptions, ReadReport, Skip};
 use crate::error::{Error, Result};
-use crate::index::dedup;
+use crate::index::rebuild::{self, Rebuild};
 use crate::index::schema::{Fields, FileStamp};
 use crate::index::store::{self, Store};
+use crate::index::{damage, dedup};
 
 /// Default total memory for the index writer's buffers.
 pub const DEFAULT_HEAP_BYTES: usize = 256 << 20;
@@ -62,7 +63,8 @@ pub struct IndexRequest {
     pub roots: Vec<PathBuf>,
     /// The index folder.
     pub index: PathBuf,
-    /// Remove an existing index first, whatever version wrote it.
+    /// Build a new index from nothing, whatever version wrote the old one, and swap it in
+    /// when it is complete (searches see the old index until then).
     pub rebuild: bool,
     /// Index these roots beside the ones the index already holds.
     pub add: bool,
@@ -217,7 +219,7 @@ pub struct Indexer {
     /// Files whose articles the index holds twice (a folder indexed twice before roots were
     /// compared): read again, which replaces both copies with one.
     duplicated: HashSet<String>,
-    /// Size and modification time of each file the index holds articles from.
+    /// The stamp of each file the index holds articles from.
     state: HashMap<String, FileStamp>,
     last_commit: Instant,
     /// Articles written since the last commit.
@@ -227,6 +229,10 @@ pub struct Indexer {
     track: bool,
     /// The opstamp of the last commit, recorded in each article written (`dedup.rs`).
     committed: u64,
+    /// With `--rebuild`: the rebuild this indexer writes aside, swapped in on `close`.
+    rebuild: Option<Rebuild>,
+    /// The folder the writer writes: the index folder, or a rebuild's aside folder.
+    work: PathBuf,
 }
 
 impl Indexer {
@@ -236,14 +242,26 @@ impl Indexer {
         for root in &req.roots {
             check_root(root)?;
         }
-        let store = store::open_for_writing(&req.index, req.rebuild)?;
-        if req.rebuild {
-            dedup::forget(&req.index);
-        }
+        // A rebuild writes a new index aside, swapped in by `close` (`rebuild.rs`).
+        let (store, rebuild) = if req.rebuild {
+            let (rebuild, store) = Rebuild::start(&req.index)?;
+            (store, Some(rebuild))
+        } else {
+            (store::open_for_writing(&req.index)?, None)
+        };
+        let work = rebuild
+            .as_ref()
+            .map_or_else(|| req.index.clone(), |r| r.aside().to_path_buf());
         let writer: IndexWriter = store
             .index
             .writer(req.heap_bytes)
             .map_err(|e| Error::index(&req.index, e))?;
+        // With the lock held: what a killed rebuild left goes (its aside folder; any of its
+        // segment files it had moved in before its swap are no commit's, so tantivy collects them).
+        let stale = rebuild.is_none() && rebuild::clear_aside(&req.index)?;
+        if stale {
+            let _ = writer.garbage_collect_files().wait();
+        }
         let mut policy = LogMergePolicy::default();
         policy.set_del_docs_ratio_before_merge(DELETED_RATIO_BEFORE_MERGE);
         policy.set_max_docs_before_merge(MAX_DOCS_BEFORE_MERGE);
@@ -275,21 +293,28 @@ impl Indexer {
             .collect();
         roots.sort();
         roots.dedup();
-        let (state, duplicated) = load_state(&store, &req.index)?;
+        let (state, duplicated) =
+            damage::guard(&store.index, &req.index, || load_state(&store, &req.index))?;
         let committed = store
             .index
             .load_metas()
             .map_err(|e| Error::index(&req.index, e))?
             .opstamp;
+        let mut notes = plan.notes;
+        if stale {
+            notes.push("cleared what a killed `lede index --rebuild` left in the folder".into());
+        }
         Ok(Indexer {
             committed,
+            rebuild,
+            work,
             store,
             writer,
             req: req.clone(),
             roots,
             walked: plan.walked,
             purge: plan.purge,
-            notes: plan.notes,
+            notes,
             duplicated,
             state,
             last_commit: Instant::now(),
@@ -417,10 +442,7 @@ impl Indexer {
         to_read: &mut Vec<(CorpusFile, bool)>,
         summary: &mut IndexSummary,
     ) {
-        let stamp = FileStamp {
-            size: file.size,
-            mtime_ns: file.mtime_ns,
-        };
+        let stamp = stamp_of(&file);
         let path = file.path.to_string_lossy();
         let known = self.state.get(path.as_ref()).copied();
         if let Err(skip) = self.req.read.check(&file.path) {
@@ -542,10 +564,7 @@ impl Indexer {
         reporter: &dyn Reporter,
     ) -> Result<()> {
         let path = path_key(&file.path);
-        let stamp = FileStamp {
-            size: file.size,
-            mtime_ns: file.mtime_ns,
-        };
+        let stamp = stamp_of(file);
         let mut written = 0;
         match result {
             Ok(read) => {
@@ -599,7 +618,10 @@ impl Indexer {
             self.writer
                 .rollback()
                 .map_err(|e| Error::index(&self.req.index, e))?;
-            (self.state, self.duplicated) = load_state(&self.store, &self.req.index)?;
+            (self.state, self.duplicated) =
+                damage::guard(&self.store.index, &self.req.index, || {
+                    load_state(&self.store, &self.req.index)
+                })?;
         } else if summary.changed() || self.pending > 0 || self.store.payload().is_none() {
             self.commit(summary, final_run)?;
             summary.committed = true;
@@ -618,19 +640,21 @@ impl Indexer {
     fn group(&mut self) -> Result<()> {
         let dir = &self.req.index;
         let through = self.committed;
-        let since = match dedup::load_mark(dir) {
+        let since = match dedup::load_mark(&self.work) {
             mark if mark == through => return Ok(()),
             mark if mark > through => 0,
             mark => mark,
         };
-        let done = dedup::regroup(&self.store, dir, &self.writer, since, Default::default())?;
+        let done = damage::guard(&self.store.index, dir, || {
+            dedup::regroup(&self.store, dir, &self.writer, since, Default::default())
+        })?;
         if done.rewritten > 0 {
             let err = |e| Error::index(dir, e);
             let mut commit = self.writer.prepare_commit().map_err(err)?;
             commit.set_payload(&store::payload(&self.roots));
             self.committed = commit.commit().map_err(err)?;
         }
-        dedup::save_mark(dir, self.committed)
+        dedup::save_mark(&self.work, self.committed)
     }
 
     fn commit(&mut self, summary: &mut IndexSummary, final_commit: bool) -> Result<()> {
@@ -650,7 +674,9 @@ impl Indexer {
 
     /// Articles in the last commit.
     fn num_articles(&self) -> Result<u64> {
-        let reader = self.store.reader(&self.req.index)?;
+        let reader = damage::guard(&self.store.index, &self.req.index, || {
+            self.store.reader(&self.req.index)
+        })?;
         Ok(reader.searcher().num_docs())
     }
 
@@ -665,11 +691,27 @@ impl Indexer {
         self.walked.iter().map(|(_, p)| p.clone()).collect()
     }
 
-    /// Waits for merges to finish (call before the process exits).
+    /// Waits for merges to finish, reads the checksums of the files this run wrote (so that
+    /// searches need only `stat` them, `damage.rs`), and, for a rebuild, swaps the new index in.
+    /// Call before the process exits.
     pub fn close(self) -> Result<()> {
-        self.writer
+        let Indexer {
+            writer,
+            store,
+            rebuild,
+            work,
+            req,
+            ..
+        } = self;
+        writer
             .wait_merging_threads()
-            .map_err(|e| Error::index(&self.req.index, e))
+            .map_err(|e| Error::index(&req.index, e))?;
+        damage::check_files(&store.index, &work)?;
+        drop(store);
+        match rebuild {
+            Some(rebuild) => rebuild.finish(),
+            None => Ok(()),
+        }
     }
 }
 
@@ -711,10 +753,7 @@ fn read_file(
     fields: Fields,
     tx: &mpsc::SyncSender<Message>,
 ) -> bool {
-    let stamp = FileStamp {
-        size: file.size,
-        mtime_ns: file.mtime_ns,
-    };
+    let stamp = stamp_of(file);
     let mut chunk = Chunk::default();
     let mut sent = true;
     let result = corpus::read_each(file, read, &mut |article| {
@@ -734,11 +773,21 @@ fn read_file(
     sent && tx.send(Message::Done(i, result)).is_ok()
 }
 
+/// What the walk saw of a file, as its articles record it.
+fn stamp_of(file: &CorpusFile) -> FileStamp {
+    FileStamp {
+        size: file.size,
+        mtime_ns: file.mtime_ns,
+        inode: file.inode,
+        ctime_ns: file.ctime_ns,
+    }
+}
+
 fn path_term(fields: &Fields, path: &str) -> Term {
     Term::from_field_text(fields.path, path)
 }
 
-/// What the index knows of each file: the size and modification time recorded with its
+/// What the index knows of each file: the stamp (size, mtime, inode, ctime) recorded with its
 /// articles (read from fast columns, live documents only); and the files some of whose
 /// articles it holds twice (an article id on two live documents).
 fn load_state(store: &Store, dir: &Path) -> Result<(HashMap<String, FileStamp>, HashSet<String>)> {
@@ -746,11 +795,9 @@ fn load_state(store: &Store, dir: &Path) -> Result<(HashMap<String, FileStamp>, 
     let reader = store.reader(dir)?;
     let searcher = reader.searcher();
     let schema = store.index.schema();
-    let (path_name, size_name, mtime_name) = (
-        schema.get_field_name(store.fields.path),
-        schema.get_field_name(store.fields.file_size),
-        schema.get_field_name(store.fields.file_mtime),
-    );
+    let f = &store.fields;
+    let path_name = schema.get_field_name(f.path);
+    let column = |field| schema.get_field_name(field);
     let mut state = HashMap::new();
     // Each live article id (hashed: a collision only reads one file again) and the path of
     // its first document.
@@ -761,8 +808,10 @@ fn load_state(store: &Store, dir: &Path) -> Result<(HashMap<String, FileStamp>, 
         let Some(paths) = fast.str(path_name).map_err(err)? else {
             continue;
         };
-        let sizes = fast.u64(size_name).map_err(err)?;
-        let mtimes = fast.u64(mtime_name).map_err(err)?;
+        let sizes = fast.u64(column(f.file_size)).map_err(err)?;
+        let mtimes = fast.u64(column(f.file_mtime)).map_err(err)?;
+        let inodes = fast.u64(column(f.file_inode)).map_err(err)?;
+        let ctimes = fast.u64(column(f.file_ctime)).map_err(err)?;
         // The segment's paths in ordinal order, read in one pass over the dictionary (a
         // lookup per document would decompress a block each time).
         let mut names: Vec<String> = Vec::with_capacity(paths.num_terms());
@@ -786,6 +835,8 @@ fn load_state(store: &Store, dir: &Path) -> Result<(HashMap<String, FileStamp>, 
             let stamp = FileStamp {
                 size: sizes.first(doc).unwrap_or(0),
                 mtime_ns: mtimes.first(doc).unwrap_or(0),
+                inode: inodes.first(doc).unwrap_or(0),
+                ctime_ns: ctimes.first(doc).unwrap_or(0),
             };
             state.insert(name.clone(), stamp);
         }

@@ -1,12 +1,17 @@
 //! The index side: the schema (the only home of the index's field names), the analysis
-//! chain, opening and creating an index on disk (`store`), indexing a corpus incrementally
-//! (`indexer`), keeping it current (`watch`), and merging it (`maintenance`).
+//! chain, the index folder and its files (`folder`), opening and creating an index on disk
+//! (`store`), telling a damaged one (`damage`), indexing a corpus incrementally (`indexer`),
+//! rebuilding it aside (`rebuild`), keeping it current (`watch`), and merging it
+//! (`maintenance`).
 
 pub mod analyzer;
+pub mod damage;
 pub mod dedup;
+pub mod folder;
 pub mod indexer;
 pub mod maintenance;
 pub mod minhash;
+pub mod rebuild;
 mod roots;
 pub mod schema;
 pub mod store;
@@ -25,6 +30,16 @@ impl Error {
                 tantivy::directory::error::LockError::LockBusy,
                 _,
             ) => Error::Locked(path),
+            // A segment file that meta.json names and the folder lacks.
+            tantivy::TantivyError::OpenReadError(
+                tantivy::directory::error::OpenReadError::FileDoesNotExist(file),
+            ) => {
+                let name = file.file_name().unwrap_or(file.as_os_str());
+                Error::Damaged {
+                    reason: format!("its file '{}' is missing", name.to_string_lossy()),
+                    path,
+                }
+            }
             // A damaged file (meta.json that is not JSON, a truncated segment): say how to
             // recover, and keep tantivy's account short (it quotes the whole file).
             reason if format!("{reason:?}").to_lowercase().contains("corrupt") => {

@@ -15,7 +15,7 @@ use crate::model::FacetField;
 use crate::model::article::{ARTICLE_FORMATS, Article};
 
 /// Bumped whenever the schema or the analysis changes in a way an old index cannot serve.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -38,6 +38,8 @@ pub struct Fields {
     pub format: Field,
     pub file_size: Field,
     pub file_mtime: Field,
+    pub file_inode: Field,
+    pub file_ctime: Field,
     /// Title and body again, neither stemmed nor stripped of stop words (`exact:`).
     pub exact: Field,
     /// Near-duplicate group: the smallest article id of the group (`index/dedup.rs`).
@@ -52,11 +54,17 @@ pub struct Fields {
     pub written: Field,
 }
 
-/// The size and modification time of the file an article came from, as the walk saw them.
+/// What the walk saw of the file an article came from, all from one `stat`: a re-run reads a
+/// file again when any of it differs. Size and modification time tell an edit; the inode number
+/// and the status-change time tell another file at the same path, as when one file is renamed
+/// over another of the same size and mtime (`cp -p`, `rsync -t` and `tar x` restore mtimes, and
+/// no tool can set a ctime: a rename or a write always moves it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct FileStamp {
     pub size: u64,
     pub mtime_ns: u64,
+    pub inode: u64,
+    pub ctime_ns: u64,
 }
 
 /// Builds the schema of a new index.
@@ -106,6 +114,8 @@ pub fn build() -> Schema {
     // What a re-run compares to tell changed files from unchanged ones.
     sb.add_u64_field("file_size", FAST);
     sb.add_u64_field("file_mtime", FAST);
+    sb.add_u64_field("file_inode", FAST);
+    sb.add_u64_field("file_ctime", FAST);
     // Near-duplicate groups and versions (docs/newsroom.md).
     sb.add_text_field("group", STRING | STORED | FAST);
     sb.add_u64_field("group_size", STORED | FAST);
@@ -113,6 +123,15 @@ pub fn build() -> Schema {
     sb.add_u64_field("version", STORED | FAST);
     sb.add_u64_field("written", FAST);
     sb.build()
+}
+
+/// Whether a schema found in a folder's `meta.json` is one a lede wrote (of any version): it
+/// has the fields every lede schema has had. For an index created but never committed, whose
+/// `meta.json` carries no payload to say so.
+pub fn is_lede_schema(schema: &Schema) -> bool {
+    ["id", "path", "title", "body", "file_size", "file_mtime"]
+        .iter()
+        .all(|name| schema.get_field(name).is_ok())
 }
 
 /// A value kept whole, searched and counted exactly as written (`format:sgml`).
@@ -159,6 +178,8 @@ impl Fields {
             format: f("format")?,
             file_size: f("file_size")?,
             file_mtime: f("file_mtime")?,
+            file_inode: f("file_inode")?,
+            file_ctime: f("file_ctime")?,
             exact: f("exact")?,
             group: f("group")?,
             group_size: f("group_size")?,
@@ -218,6 +239,8 @@ impl Fields {
         doc.add_text(self.format, a.format);
         doc.add_u64(self.file_size, stamp.size);
         doc.add_u64(self.file_mtime, stamp.mtime_ns);
+        doc.add_u64(self.file_inode, stamp.inode);
+        doc.add_u64(self.file_ctime, stamp.ctime_ns);
         doc.add_text(self.group, group);
         doc.add_u64(self.group_size, size);
         for band in crate::index::minhash::keys(&a.body) {

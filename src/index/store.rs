@@ -1,8 +1,9 @@
-//! The index on disk: the one place that opens, creates and clears an index folder.
+//! The index on disk: the one place that opens and creates an index folder.
 //!
-//! Opening registers the analyzers (tantivy does not store them) and checks the schema version
-//! that every lede commit records in its payload. Writing, batching and walking belong to
-//! `indexer.rs`; searching to `search.rs`.
+//! Opening checks that the folder is lede's (`folder.rs`), registers the analyzers (tantivy does
+//! not store them), checks the schema version that every lede commit records in its payload,
+//! and checks the files (`damage.rs`). Building a new index aside and swapping it in belong to
+//! `rebuild.rs`; writing, batching and walking to `indexer.rs`; searching to `search/`.
 
 use std::fs;
 use std::path::Path;
@@ -12,8 +13,9 @@ use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy};
 
 use crate::error::{Error, Result};
-use crate::index::analyzer;
+use crate::index::folder::{self, LedeDirectory, Owner};
 use crate::index::schema::{self, Fields, SCHEMA_VERSION};
+use crate::index::{analyzer, damage};
 
 /// What lede records in each commit.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -37,17 +39,22 @@ pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
 }
 
-/// Opens the index in `dir` for reading or writing, checking that this lede can read it.
+/// Opens the index in `dir` for reading or writing, checking that it is lede's, that this lede
+/// can read it, and that its files are whole.
 pub fn open(dir: &Path) -> Result<Store> {
     if !exists(dir) {
         return Err(Error::NoIndex {
             index: dir.to_path_buf(),
         });
     }
-    let index = Index::open_in_dir(dir).map_err(|e| Error::index(dir, e))?;
+    if folder::owner(dir) == Owner::Other {
+        return Err(Error::NotLede(dir.into()));
+    }
+    let index = open_index(dir)?;
     analyzer::register(index.tokenizers());
     check_version(&index, dir)?;
     let fields = Fields::from_schema(&index.schema()).ok_or_else(|| Error::NotLede(dir.into()))?;
+    damage::check_files(&index, dir)?;
     Ok(Store { index, fields })
 }
 
@@ -76,8 +83,8 @@ fn check_version(index: &Index, dir: &Path) -> Result<()> {
 }
 
 /// Opens the index in `dir` for writing, creating it (and the folder) when there is none.
-/// With `rebuild`, an existing index is removed first, whatever its version.
-pub fn open_for_writing(dir: &Path, rebuild: bool) -> Result<Store> {
+/// (`--rebuild` builds a new index aside instead: `rebuild.rs`.)
+pub fn open_for_writing(dir: &Path) -> Result<Store> {
     if dir.exists() && !dir.is_dir() {
         return Err(Error::NotAFolder(dir.into()));
     }
@@ -86,29 +93,39 @@ pub fn open_for_writing(dir: &Path, rebuild: bool) -> Result<Store> {
         reason,
     })?;
     if exists(dir) {
-        if !rebuild {
-            return open(dir);
-        }
-        clear(dir)?;
+        return open(dir);
     }
-    let index = Index::builder()
-        .schema(schema::build())
-        .settings(new_index_settings())
-        .create_in_dir(dir)
-        .map_err(|e| match e {
+    create(dir)
+}
+
+/// Creates a new, empty index in the folder `dir`, which holds none.
+pub fn create(dir: &Path) -> Result<Store> {
+    let unwritable = |reason: String| Error::Unwritable {
+        path: dir.into(),
+        reason: std::io::Error::other(reason),
+    };
+    let directory = LedeDirectory::open(dir).map_err(|e| unwritable(e.to_string()))?;
+    let index =
+        Index::create(directory, schema::build(), new_index_settings()).map_err(|e| match e {
             tantivy::TantivyError::IoError(io) => Error::Unwritable {
                 path: dir.into(),
                 reason: std::io::Error::new(io.kind(), io.to_string()),
             },
-            tantivy::TantivyError::OpenDirectoryError(d) => Error::Unwritable {
-                path: dir.into(),
-                reason: std::io::Error::other(d.to_string()),
-            },
+            tantivy::TantivyError::OpenDirectoryError(d) => unwritable(d.to_string()),
             e => Error::index(dir, e),
         })?;
     analyzer::register(index.tokenizers());
     let fields = Fields::from_schema(&index.schema()).expect("lede's own schema");
     Ok(Store { index, fields })
+}
+
+/// The index in the folder `dir`, opened through [`LedeDirectory`].
+fn open_index(dir: &Path) -> Result<Index> {
+    let directory = LedeDirectory::open(dir).map_err(|e| Error::Index {
+        path: dir.into(),
+        reason: e.to_string(),
+    })?;
+    Index::open(directory).map_err(|e| Error::index(dir, e))
 }
 
 /// How a new index keeps its documents. zstd (level 3, in 16 KiB blocks) rather than
@@ -142,48 +159,18 @@ pub fn in_ram_with(analysis: analyzer::Analysis) -> Store {
     Store { index, fields }
 }
 
-/// Removes the files of the index in `dir`, and nothing else, after making sure that no
-/// indexer holds it.
-fn clear(dir: &Path) -> Result<()> {
-    if let Ok(index) = Index::open_in_dir(dir) {
-        // Taking the writer lock proves that no other indexer is running.
-        let writer = index
-            .writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000)
-            .map_err(|e| Error::index(dir, e))?;
-        drop(writer);
-    }
-    let entries = fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(dir, e))?;
-        let name = entry.file_name();
-        if is_index_file(&name.to_string_lossy()) {
-            let path = entry.path();
-            fs::remove_file(&path).map_err(|reason| Error::Unwritable { path, reason })?;
-        }
-    }
-    Ok(())
-}
-
-/// The files tantivy writes: meta files, locks, and segment files named by a 32-hex-digit id.
-fn is_index_file(name: &str) -> bool {
-    if matches!(
-        name,
-        "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock"
-    ) {
-        return true;
-    }
-    let stem = name.split('.').next().unwrap_or("");
-    stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
 impl Store {
     /// A reader that sees the last commit, reloaded only when asked.
+    /// Each segment's document count is checked against its files (`damage.rs`).
     pub fn reader(&self, dir: &Path) -> Result<IndexReader> {
-        self.index
+        let reader: IndexReader = self
+            .index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
-            .map_err(|e| Error::index(dir, e))
+            .map_err(|e| Error::index(dir, e))?;
+        damage::check_segments(&reader.searcher(), dir)?;
+        Ok(reader)
     }
 
     /// The payload of the last commit, when lede wrote one.
@@ -219,18 +206,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_tantivy_files_are_cleared() {
-        assert!(is_index_file("meta.json"));
-        assert!(is_index_file("0123456789abcdef0123456789abcdef.idx"));
-        assert!(is_index_file("0123456789abcdef0123456789abcdef.123.del"));
-        assert!(!is_index_file(".gitignore"));
-        assert!(!is_index_file("notes.txt"));
-    }
-
-    #[test]
     fn a_new_index_keeps_its_documents_in_zstd() {
         let dir = tempfile::tempdir().unwrap();
-        let store = open_for_writing(dir.path(), false).unwrap();
+        let store = open_for_writing(dir.path()).unwrap();
         let settings = store.index.settings();
         assert_eq!(settings.docstore_blocksize, 16 * 1024);
         assert!(matches!(

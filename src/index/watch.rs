@@ -39,6 +39,13 @@ pub fn watch(
     stop: &AtomicBool,
     mut on_event: impl FnMut(WatchEvent),
 ) -> Result<()> {
+    // A rebuild is swapped in when its indexer closes: build it first, then watch the result.
+    let mut req = req.clone();
+    if req.rebuild {
+        crate::index::indexer::run(&req, reporter)?;
+        req.rebuild = false;
+    }
+    let req = &req;
     let mut indexer = Indexer::open(req)?;
     indexer.track_changes();
     // Watch first, then catch up: a change made while catching up is not missed.

@@ -328,7 +328,14 @@ impl Builder {
         if word.is_text()
             && let Some((spaced, joined)) = word.spellings()
         {
-            let spellings = vec![self.leaf(spaced)?, self.leaf(joined)?];
+            // A closed compound is the word typed: it keeps the exact form's bonus, so
+            // adding the spaced spelling ranks nothing else differently.
+            let joined = if word.is_closed_compound() {
+                self.with_exact_form(word, self.leaf(joined)?)
+            } else {
+                self.leaf(joined)?
+            };
+            let spellings = vec![self.leaf(spaced)?, joined];
             return Ok(Some((
                 Occur::Should,
                 Box::new(DisjunctionMaxQuery::new(spellings)),

@@ -384,7 +384,9 @@ fn plain_words(node: &Node, analyzer: &mut TextAnalyzer) -> Option<Vec<String>> 
         let plain = !word.quoted
             && word.field.is_none()
             && !word.text.contains(['*', '~'])
-            && word.spellings().is_none();
+            // A closed compound (`antisatellite`) counts: its own word is one term, as for
+            // any word; its spaced spelling is only another way to match.
+            && !ast::is_compound(&word.text);
         if !plain {
             return None;
         }

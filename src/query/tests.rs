@@ -1,6 +1,6 @@
 //! Unit tests of the query front: repairs, spellings, patterns.
 
-use super::ast::{Node, Word, lower};
+use super::ast::{Node, Word, closed_compound, lower};
 use super::patterns::{Pattern, body_patterns};
 use super::repair::{check_operators, repair};
 use crate::index::analyzer;
@@ -163,6 +163,27 @@ fn hyphenated_words_have_two_other_spellings() {
     assert!(word("F-16").spellings().is_some());
     assert!(word("a--").spellings().is_none());
     assert!(word("\"anti-satellite\"").spellings().is_none());
+}
+
+#[test]
+fn closed_compounds_with_a_known_prefix_are_also_searched_spaced() {
+    let (spaced, joined) = word("antisatellite").spellings().unwrap();
+    assert_eq!(
+        format!("{:?} {:?}", spaced.literal(), joined.literal()),
+        "\"anti satellite\" antisatellite"
+    );
+    let (spaced, _) = word("Counterterrorism").spellings().unwrap();
+    assert_eq!(spaced.text, "Counter terrorism");
+    // The longest prefix wins: "multi", not "mu..."; "super" not "sub".
+    assert_eq!(
+        closed_compound("multinational"),
+        Some(("multi", "national"))
+    );
+    // Too short a rest, not a prefix, digits, or quoted: no other spelling.
+    assert!(word("antique").spellings().is_none());
+    assert!(word("overtime").spellings().is_none());
+    assert!(word("non2000").spellings().is_none());
+    assert!(word("\"antisatellite\"").spellings().is_none());
 }
 
 fn patterns_of(query: &str) -> Vec<Pattern> {

@@ -62,6 +62,12 @@ pub fn hit(doc: &Value, rank: usize, scored: bool, passages: usize) -> Hit {
     let format = src["format"].as_str().unwrap_or("txt");
     let body = src["body"].as_str().unwrap_or("");
     let fragments = strings(&doc["highlight"]["body"]);
+    let title = string(&src["title"]).unwrap_or_default();
+    let title_highlights = string(&doc["highlight"]["title"])
+        .map(|marked| unmark(&marked))
+        .filter(|(text, _)| *text == title)
+        .map(|(_, ranges)| ranges)
+        .unwrap_or_default();
     Hit {
         rank,
         score: if scored {
@@ -71,9 +77,8 @@ pub fn hit(doc: &Value, rank: usize, scored: bool, passages: usize) -> Hit {
         },
         id: string(&src["id"]).unwrap_or_default(),
         path: string(&src["path"]).unwrap_or_default(),
-        title: string(&src["title"]).unwrap_or_default(),
-        // Not asked of the cluster yet: titles are highlighted by the local engine only.
-        title_highlights: Vec::new(),
+        title,
+        title_highlights,
         // Near-duplicate groups are computed by the local indexer only.
         copies: Vec::new(),
         authors: strings(&src["author"]),
@@ -283,6 +288,24 @@ mod tests {
         let (s, e) = p.highlights[0];
         assert_eq!(&p.text[s..e], "anti-satellite");
         assert!(!p.cut_before && !p.cut_after);
+    }
+
+    #[test]
+    fn a_marked_title_gives_its_ranges_and_another_title_none() {
+        let doc = |marked: &str| {
+            json!({"_source": {"title": "Anti-satellite test condemned", "id": "a", "path": "a.txt"},
+                "highlight": {"title": [marked]}})
+        };
+        let h = hit(
+            &doc("\u{1}Anti\u{2}-\u{1}satellite\u{2} test condemned"),
+            1,
+            true,
+            0,
+        );
+        assert_eq!(h.title_highlights, [(0, 14)]);
+        // A title the highlighter changed (it should not) is shown without marks.
+        let h = hit(&doc("\u{1}Anti\u{2} test"), 1, true, 0);
+        assert!(h.title_highlights.is_empty());
     }
 
     #[test]

@@ -207,7 +207,7 @@ impl OpenSearch {
             "sort": sort(req.sort),
             "_source": source(req.passages),
         });
-        if size > 0 && req.passages > 0 {
+        if size > 0 {
             body["highlight"] = highlight(req.passages);
         }
         if !req.facets.is_empty() {
@@ -289,9 +289,7 @@ impl OpenSearch {
                 "_source": source(req.passages),
                 "pit": {"id": pit_id, "keep_alive": KEEP_ALIVE},
             });
-            if req.passages > 0 {
-                body["highlight"] = highlight(req.passages);
-            }
+            body["highlight"] = highlight(req.passages);
             if let Some(after) = &after {
                 body["search_after"] = after.clone();
             }
@@ -483,14 +481,17 @@ fn source(passages: usize) -> Value {
     }
 }
 
-/// Passages from the unified highlighter (it reads the offsets the template indexes),
-/// sentence-sized, the beginning of the body when nothing in it matched.
+/// The title whole, with the words that matched marked, and passages from the unified
+/// highlighter (it reads the offsets the template indexes), sentence-sized, the beginning of
+/// the body when nothing in it matched. (`number_of_fragments: 0` is the whole field, so
+/// the body is not asked for when no passage is.)
 fn highlight(passages: usize) -> Value {
-    json!({
-        "pre_tags": [answer::PRE], "post_tags": [answer::POST],
-        "fields": {"body": {"type": "unified", "fragment_size": 400,
-            "number_of_fragments": passages, "no_match_size": 200}},
-    })
+    let mut fields = json!({"title": {"type": "unified", "number_of_fragments": 0}});
+    if passages > 0 {
+        fields["body"] = json!({"type": "unified", "fragment_size": 400,
+            "number_of_fragments": passages, "no_match_size": 200});
+    }
+    json!({"pre_tags": [answer::PRE], "post_tags": [answer::POST], "fields": fields})
 }
 
 /// Paragraphs of a body, numbered from 1, with their byte offsets (as the local `show`).

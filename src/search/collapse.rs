@@ -149,21 +149,23 @@ impl Engine {
     /// Every near-duplicate group of two or more articles: its id (the smallest article id
     /// in it) and its members' ids, sorted.
     pub fn groups(&self) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
-        let searcher = self.reader.searcher();
-        let mut found = Vec::new();
-        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-            for doc in segment.doc_ids_alive() {
-                found.push((0.0, DocAddress::new(ord as u32, doc)));
+        self.guarded(|| {
+            let searcher = self.reader.searcher();
+            let mut found = Vec::new();
+            for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+                for doc in segment.doc_ids_alive() {
+                    found.push((0.0, DocAddress::new(ord as u32, doc)));
+                }
             }
-        }
-        let mut groups: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-        for m in self.read_matches(&searcher, &found)? {
-            groups.entry(m.group).or_default().push(m.id);
-        }
-        groups.retain(|_, members| members.len() > 1);
-        for members in groups.values_mut() {
-            members.sort();
-        }
-        Ok(groups)
+            let mut groups: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+            for m in self.read_matches(&searcher, &found)? {
+                groups.entry(m.group).or_default().push(m.id);
+            }
+            groups.retain(|_, members| members.len() > 1);
+            for members in groups.values_mut() {
+                members.sort();
+            }
+            Ok(groups)
+        })
     }
 }

@@ -14,23 +14,25 @@ use crate::query;
 impl Engine {
     /// Why each of these hits scored as it did: tantivy's explanation, as a tree.
     pub fn explain(&self, req: &SearchRequest, hits: &[Hit]) -> Result<Vec<Explained>> {
-        let err = |e| Error::index(&self.dir, e);
-        let searcher = self.reader.searcher();
-        let (parsed, _) = self.parse_request(req)?;
-        let phrases = PhraseLabel::of(&searcher, &self.store.fields, &parsed);
-        hits.iter()
-            .map(|h| {
-                let addr = self.find(&searcher, &h.id)?;
-                let e = parsed.query.explain(&searcher, addr).map_err(err)?;
-                let value =
-                    serde_json::to_value(&e).map_err(|e| Error::Aggregation(e.to_string()))?;
-                Ok(Explained::from_json(
-                    &value,
-                    &self.store.index.schema(),
-                    &phrases,
-                ))
-            })
-            .collect()
+        self.guarded(|| {
+            let err = |e| Error::index(&self.dir, e);
+            let searcher = self.reader.searcher();
+            let (parsed, _) = self.parse_request(req)?;
+            let phrases = PhraseLabel::of(&searcher, &self.store.fields, &parsed);
+            hits.iter()
+                .map(|h| {
+                    let addr = self.find(&searcher, &h.id)?;
+                    let e = parsed.query.explain(&searcher, addr).map_err(err)?;
+                    let value =
+                        serde_json::to_value(&e).map_err(|e| Error::Aggregation(e.to_string()))?;
+                    Ok(Explained::from_json(
+                        &value,
+                        &self.store.index.schema(),
+                        &phrases,
+                    ))
+                })
+                .collect()
+        })
     }
 }
 

@@ -113,50 +113,56 @@ impl Engine {
 
     /// A whole article, with every match of `query` in its body (for `lede show`).
     pub fn show(&self, key: &str, query: Option<&str>) -> Result<Shown> {
-        let err = |e| Error::index(&self.dir, e);
-        let searcher = self.reader.searcher();
-        let addr = self.find(&searcher, key)?;
-        let doc: TantivyDocument = searcher.doc(addr).map_err(err)?;
-        let fields = &self.store.fields;
-        let mut finder = PassageFinder::new(Vec::new(), &HashMap::new());
-        let hit = hit(fields, 1, None, &doc, &mut finder, 0);
-        let body = fields.article(&doc).body;
-        let (matches, title_matches, notes) = match query {
-            Some(q) => {
-                let parsed = self.parse(q, Combine::Any, &Scope::default(), false)?;
-                let finder = |patterns| {
-                    PassageFinder::with_analyzer(patterns, &HashMap::new(), self.analysis.index())
-                };
-                (
-                    finder(parsed.patterns).highlights(&body),
-                    finder(parsed.title_patterns).highlights(&hit.title),
-                    parsed.notes,
-                )
+        self.guarded(|| {
+            let err = |e| Error::index(&self.dir, e);
+            let searcher = self.reader.searcher();
+            let addr = self.find(&searcher, key)?;
+            let doc: TantivyDocument = searcher.doc(addr).map_err(err)?;
+            let fields = &self.store.fields;
+            let mut finder = PassageFinder::new(Vec::new(), &HashMap::new());
+            let hit = hit(fields, 1, None, &doc, &mut finder, 0);
+            let body = fields.article(&doc).body;
+            let (matches, title_matches, notes) = match query {
+                Some(q) => {
+                    let parsed = self.parse(q, Combine::Any, &Scope::default(), false)?;
+                    let finder = |patterns| {
+                        PassageFinder::with_analyzer(
+                            patterns,
+                            &HashMap::new(),
+                            self.analysis.index(),
+                        )
+                    };
+                    (
+                        finder(parsed.patterns).highlights(&body),
+                        finder(parsed.title_patterns).highlights(&hit.title),
+                        parsed.notes,
+                    )
+                }
+                None => (Vec::new(), Vec::new(), Vec::new()),
+            };
+            let mut paragraphs = Vec::new();
+            let mut offset = 0;
+            for part in body.split("\n\n") {
+                let lead = part.len() - part.trim_start().len();
+                let text = part.trim();
+                if !text.is_empty() {
+                    paragraphs.push(Paragraph {
+                        number: paragraphs.len() + 1,
+                        offset: offset + lead,
+                        text: text.to_string(),
+                    });
+                }
+                offset += part.len() + 2;
             }
-            None => (Vec::new(), Vec::new(), Vec::new()),
-        };
-        let mut paragraphs = Vec::new();
-        let mut offset = 0;
-        for part in body.split("\n\n") {
-            let lead = part.len() - part.trim_start().len();
-            let text = part.trim();
-            if !text.is_empty() {
-                paragraphs.push(Paragraph {
-                    number: paragraphs.len() + 1,
-                    offset: offset + lead,
-                    text: text.to_string(),
-                });
-            }
-            offset += part.len() + 2;
-        }
-        Ok(Shown {
-            lede_json: JSON_VERSION,
-            article: hit,
-            body,
-            paragraphs,
-            matches,
-            title_matches,
-            notes,
+            Ok(Shown {
+                lede_json: JSON_VERSION,
+                article: hit,
+                body,
+                paragraphs,
+                matches,
+                title_matches,
+                notes,
+            })
         })
     }
 }

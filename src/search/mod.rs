@@ -35,6 +35,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use crate::error::{Error, Result};
 use crate::index::analyzer::Analysis;
+use crate::index::damage;
 use crate::index::store::{self, Store};
 use crate::model::{
     Article, Backend, FacetField, FacetRequest, Filter, Hit, IndexStats, JSON_VERSION, Scope,
@@ -95,7 +96,7 @@ impl Engine {
     /// An engine over an index built with `analysis`, ranking with `ranking` (for `lede eval`,
     /// which compares them).
     pub fn tuned(store: Store, dir: &Path, analysis: Analysis, ranking: Ranking) -> Result<Engine> {
-        let reader = store.reader(dir)?;
+        let reader = damage::guard(&store.index, dir, || store.reader(dir))?;
         Ok(Engine {
             store,
             reader,
@@ -198,6 +199,19 @@ impl Engine {
         facets
     }
 
+    /// Runs `work` on this engine's index with a panic in it turned into an error: the index's
+    /// damage when its files show some (`index/damage.rs`). Every public method that reads the
+    /// index goes through it.
+    fn guarded<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        damage::guard(&self.store.index, &self.dir, work)
+    }
+
+    /// Checks the index's files again, as opening does: a long-running front end (`serve`)
+    /// calls it to find an index damaged under it.
+    pub fn check_files(&self) -> Result<()> {
+        damage::check_files(&self.store.index, &self.dir)
+    }
+
     /// The open index.
     pub fn store(&self) -> &Store {
         &self.store
@@ -215,102 +229,105 @@ impl Engine {
 
     /// Runs one search.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
-        let started = Instant::now();
-        let fields = &self.store.fields;
-        let searcher = self.reader.searcher();
-        // A page can hold no more than every article: `--limit 4000000000` must not reserve
-        // room for four billion hits, nor `--offset` plus `--limit` wrap around.
-        let articles = searcher.num_docs() as usize;
-        let req = &SearchRequest {
-            limit: req.limit.min(articles),
-            offset: req.offset.min(articles),
-            ..req.clone()
-        };
-        let (mut parsed, mode) = self.parse_request(req)?;
-        let collapsed = if req.collapse {
-            let c = self.collapse(&searcher, parsed.query.box_clone(), req.sort)?;
-            parsed.notes.push(c.note());
-            parsed.query = c.query.box_clone();
-            Some(c)
-        } else {
-            None
-        };
-        let first = self.first_pass(&searcher, parsed.query.as_ref(), req)?;
-        let total = first.total;
-        let facets = first.facets.clone();
-        let mut notes = parsed.notes;
-        let page = match (req.sort, first.dated) {
-            (Sort::Newest | Sort::Oldest, Some(dated)) => {
-                if !dated.is_empty() && dated.iter().all(|(d, _)| d.is_none()) {
-                    notes.push(format!(
-                        "none of the {} matching articles has a date: sorted by date, they \
+        self.guarded(|| {
+            let started = Instant::now();
+            let fields = &self.store.fields;
+            let searcher = self.reader.searcher();
+            // A page can hold no more than every article: `--limit 4000000000` must not reserve
+            // room for four billion hits, nor `--offset` plus `--limit` wrap around.
+            let articles = searcher.num_docs() as usize;
+            let req = &SearchRequest {
+                limit: req.limit.min(articles),
+                offset: req.offset.min(articles),
+                ..req.clone()
+            };
+            let (mut parsed, mode) = self.parse_request(req)?;
+            let collapsed = if req.collapse {
+                let c = self.collapse(&searcher, parsed.query.box_clone(), req.sort)?;
+                parsed.notes.push(c.note());
+                parsed.query = c.query.box_clone();
+                Some(c)
+            } else {
+                None
+            };
+            let first = self.first_pass(&searcher, parsed.query.as_ref(), req)?;
+            let total = first.total;
+            let facets = first.facets.clone();
+            let mut notes = parsed.notes;
+            let page = match (req.sort, first.dated) {
+                (Sort::Newest | Sort::Oldest, Some(dated)) => {
+                    if !dated.is_empty() && dated.iter().all(|(d, _)| d.is_none()) {
+                        notes.push(format!(
+                            "none of the {} matching articles has a date: sorted by date, they \
                          stand in path order",
-                        dated.len()
-                    ));
+                            dated.len()
+                        ));
+                    }
+                    self.page_by_date(
+                        &searcher,
+                        dated,
+                        req.sort == Sort::Newest,
+                        req.offset,
+                        req.limit,
+                    )?
                 }
-                self.page_by_date(
+                (_, _) => self.page(
                     &searcher,
-                    dated,
-                    req.sort == Sort::Newest,
+                    parsed.query.as_ref(),
                     req.offset,
                     req.limit,
-                )?
-            }
-            (_, _) => self.page(
-                &searcher,
-                parsed.query.as_ref(),
-                req.offset,
-                req.limit,
-                FirstPass {
-                    dated: None,
-                    ..first
-                },
-            )?,
-        };
+                    FirstPass {
+                        dated: None,
+                        ..first
+                    },
+                )?,
+            };
 
-        let weights = term_weights(&searcher, fields.body, &parsed.patterns);
-        let mut finder = PassageFinder::with_analyzer(parsed.patterns, &weights, self.analyzer());
-        let mut title_finder =
-            PassageFinder::with_analyzer(parsed.title_patterns, &weights, self.analyzer());
-        let scored = req.sort == Sort::Relevance;
-        let hits: Vec<Hit> = page
-            .into_iter()
-            .enumerate()
-            .map(|(i, (score, doc))| {
-                let score = scored.then_some(score);
-                let mut hit = hit(
-                    fields,
-                    req.offset + i + 1,
-                    score,
-                    &doc,
-                    &mut finder,
-                    req.passages,
-                );
-                hit.title_highlights = title_finder.highlights(&hit.title);
-                hit
+            let weights = term_weights(&searcher, fields.body, &parsed.patterns);
+            let mut finder =
+                PassageFinder::with_analyzer(parsed.patterns, &weights, self.analyzer());
+            let mut title_finder =
+                PassageFinder::with_analyzer(parsed.title_patterns, &weights, self.analyzer());
+            let scored = req.sort == Sort::Relevance;
+            let hits: Vec<Hit> = page
+                .into_iter()
+                .enumerate()
+                .map(|(i, (score, doc))| {
+                    let score = scored.then_some(score);
+                    let mut hit = hit(
+                        fields,
+                        req.offset + i + 1,
+                        score,
+                        &doc,
+                        &mut finder,
+                        req.passages,
+                    );
+                    hit.title_highlights = title_finder.highlights(&hit.title);
+                    hit
+                })
+                .map(|mut h| {
+                    if let Some(c) = &collapsed {
+                        h.copies = c.copies.get(&h.id).cloned().unwrap_or_default();
+                    }
+                    h
+                })
+                .collect();
+            self.keep_analyzer(finder.into_analyzer());
+            self.keep_analyzer(title_finder.into_analyzer());
+            if total == 0 {
+                notes.extend(self.missing_filters(&req.scope));
+            }
+            Ok(SearchResults {
+                lede_json: JSON_VERSION,
+                query: req.query.clone(),
+                notes,
+                mode,
+                total,
+                offset: req.offset,
+                took_ms: started.elapsed().as_secs_f64() * 1e3,
+                hits,
+                facets,
             })
-            .map(|mut h| {
-                if let Some(c) = &collapsed {
-                    h.copies = c.copies.get(&h.id).cloned().unwrap_or_default();
-                }
-                h
-            })
-            .collect();
-        self.keep_analyzer(finder.into_analyzer());
-        self.keep_analyzer(title_finder.into_analyzer());
-        if total == 0 {
-            notes.extend(self.missing_filters(&req.scope));
-        }
-        Ok(SearchResults {
-            lede_json: JSON_VERSION,
-            query: req.query.clone(),
-            notes,
-            mode,
-            total,
-            offset: req.offset,
-            took_ms: started.elapsed().as_secs_f64() * 1e3,
-            hits,
-            facets,
         })
     }
 }

@@ -19,7 +19,7 @@ use tantivy::collector::{Count, TopDocs};
 
 use super::Engine;
 use crate::error::{Error, Result};
-use crate::index::dedup::write_atomically;
+use crate::index::folder::write_atomically;
 use crate::model::{
     Hit, JSON_VERSION, SavedRun, SavedSearch, SearchRequest, SearchResults, Seen, Sort,
 };
@@ -210,76 +210,78 @@ impl Engine {
         new_only: bool,
         now: Timestamp,
     ) -> Result<SavedRun> {
-        let req = &search.request;
-        let matching = self.versions(req)?;
-        let baseline = search.last_run.is_none();
-        let mut fresh: HashSet<String> = HashSet::new();
-        for (id, version) in &matching {
-            let version = format!("{version:016x}");
-            if search.seen.get(id).map(|s| &s.version) != Some(&version) {
-                if !baseline {
-                    fresh.insert(id.clone());
-                }
-                search.seen.insert(
-                    id.clone(),
-                    Seen {
-                        version,
-                        first: now,
-                    },
-                );
-            }
-        }
-        search.last_run = Some(now);
-        search.runs += 1;
-        let results = if new_only {
-            let mut hits: Vec<Hit> = Vec::new();
-            let mut notes = Vec::new();
-            let all = SearchRequest {
-                collapse: false,
-                ..req.clone()
-            };
-            self.for_each_hit(
-                &all,
-                &mut |n: &[String]| notes.extend_from_slice(n),
-                &mut |hit: Hit| {
-                    if fresh.contains(&hit.id) {
-                        hits.push(hit);
+        self.guarded(|| {
+            let req = &search.request;
+            let matching = self.versions(req)?;
+            let baseline = search.last_run.is_none();
+            let mut fresh: HashSet<String> = HashSet::new();
+            for (id, version) in &matching {
+                let version = format!("{version:016x}");
+                if search.seen.get(id).map(|s| &s.version) != Some(&version) {
+                    if !baseline {
+                        fresh.insert(id.clone());
                     }
-                    Ok(())
-                },
-            )?;
-            hits.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
-            for (i, h) in hits.iter_mut().enumerate() {
-                h.rank = i + 1;
-                h.score = None;
+                    search.seen.insert(
+                        id.clone(),
+                        Seen {
+                            version,
+                            first: now,
+                        },
+                    );
+                }
             }
-            SearchResults {
-                lede_json: JSON_VERSION,
-                query: req.query.clone(),
-                notes,
-                mode: req.combine,
-                total: hits.len(),
-                offset: 0,
-                took_ms: 0.0,
-                hits,
-                facets: Vec::new(),
-            }
-        } else {
-            self.search(req)?
-        };
-        let first_seen = results
-            .hits
-            .iter()
-            .filter_map(|h| Some((h.id.clone(), search.seen.get(&h.id)?.first)))
-            .collect();
-        Ok(SavedRun {
-            name: search.name.clone(),
-            at: now,
-            baseline,
-            matched: matching.len(),
-            new: fresh.len(),
-            results,
-            first_seen,
+            search.last_run = Some(now);
+            search.runs += 1;
+            let results = if new_only {
+                let mut hits: Vec<Hit> = Vec::new();
+                let mut notes = Vec::new();
+                let all = SearchRequest {
+                    collapse: false,
+                    ..req.clone()
+                };
+                self.for_each_hit(
+                    &all,
+                    &mut |n: &[String]| notes.extend_from_slice(n),
+                    &mut |hit: Hit| {
+                        if fresh.contains(&hit.id) {
+                            hits.push(hit);
+                        }
+                        Ok(())
+                    },
+                )?;
+                hits.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+                for (i, h) in hits.iter_mut().enumerate() {
+                    h.rank = i + 1;
+                    h.score = None;
+                }
+                SearchResults {
+                    lede_json: JSON_VERSION,
+                    query: req.query.clone(),
+                    notes,
+                    mode: req.combine,
+                    total: hits.len(),
+                    offset: 0,
+                    took_ms: 0.0,
+                    hits,
+                    facets: Vec::new(),
+                }
+            } else {
+                self.search(req)?
+            };
+            let first_seen = results
+                .hits
+                .iter()
+                .filter_map(|h| Some((h.id.clone(), search.seen.get(&h.id)?.first)))
+                .collect();
+            Ok(SavedRun {
+                name: search.name.clone(),
+                at: now,
+                baseline,
+                matched: matching.len(),
+                new: fresh.len(),
+                results,
+                first_seen,
+            })
         })
     }
 

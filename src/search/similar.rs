@@ -19,41 +19,43 @@ impl Engine {
     /// The articles most like the one with this id or path (more-like-this over its title and
     /// body, see [`Engine::like`]), best first, the article itself left out.
     pub fn similar(&self, key: &str, limit: usize, passages: usize) -> Result<SearchResults> {
-        let started = Instant::now();
-        let err = |e| Error::index(&self.dir, e);
-        let fields = &self.store.fields;
-        let searcher = self.reader.searcher();
-        let limit = limit.min(searcher.num_docs() as usize);
-        let addr = self.find(&searcher, key)?;
-        let doc: TantivyDocument = searcher.doc(addr).map_err(err)?;
-        let query = self.like(&searcher, &doc)?;
-        let (top, total) = searcher
-            .search(
-                &query,
-                &(TopDocs::with_limit(limit + 1).order_by_score(), Count),
-            )
-            .map_err(err)?;
-        let mut finder = PassageFinder::new(Vec::new(), &HashMap::new());
-        let hits: Vec<Hit> = top
-            .into_iter()
-            .filter(|(_, a)| *a != addr)
-            .take(limit)
-            .enumerate()
-            .map(|(i, (score, a))| {
-                let d: TantivyDocument = searcher.doc(a).map_err(err)?;
-                Ok(hit(fields, i + 1, Some(score), &d, &mut finder, passages))
+        self.guarded(|| {
+            let started = Instant::now();
+            let err = |e| Error::index(&self.dir, e);
+            let fields = &self.store.fields;
+            let searcher = self.reader.searcher();
+            let limit = limit.min(searcher.num_docs() as usize);
+            let addr = self.find(&searcher, key)?;
+            let doc: TantivyDocument = searcher.doc(addr).map_err(err)?;
+            let query = self.like(&searcher, &doc)?;
+            let (top, total) = searcher
+                .search(
+                    &query,
+                    &(TopDocs::with_limit(limit + 1).order_by_score(), Count),
+                )
+                .map_err(err)?;
+            let mut finder = PassageFinder::new(Vec::new(), &HashMap::new());
+            let hits: Vec<Hit> = top
+                .into_iter()
+                .filter(|(_, a)| *a != addr)
+                .take(limit)
+                .enumerate()
+                .map(|(i, (score, a))| {
+                    let d: TantivyDocument = searcher.doc(a).map_err(err)?;
+                    Ok(hit(fields, i + 1, Some(score), &d, &mut finder, passages))
+                })
+                .collect::<Result<_>>()?;
+            Ok(SearchResults {
+                lede_json: JSON_VERSION,
+                query: format!("similar to {key}"),
+                notes: Vec::new(),
+                mode: Combine::Any,
+                total: total.saturating_sub(1),
+                offset: 0,
+                took_ms: started.elapsed().as_secs_f64() * 1e3,
+                hits,
+                facets: Vec::new(),
             })
-            .collect::<Result<_>>()?;
-        Ok(SearchResults {
-            lede_json: JSON_VERSION,
-            query: format!("similar to {key}"),
-            notes: Vec::new(),
-            mode: Combine::Any,
-            total: total.saturating_sub(1),
-            offset: 0,
-            took_ms: started.elapsed().as_secs_f64() * 1e3,
-            hits,
-            facets: Vec::new(),
         })
     }
 

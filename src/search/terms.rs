@@ -44,125 +44,127 @@ pub fn jlh(fg: u64, fg_size: u64, bg: u64, bg_size: u64) -> f64 {
 impl Engine {
     /// The significant terms of a query's matches.
     pub fn terms(&self, req: &TermsRequest) -> Result<TermsResults> {
-        let started = Instant::now();
-        let err = |e| Error::index(&self.dir, e);
-        let searcher = self.reader.searcher();
-        let (parsed, _) = self.parse_auto(&req.query, req.combine, &req.scope, false)?;
-        let matches = searcher
-            .search(parsed.query.as_ref(), &Count)
-            .map_err(err)?;
-        let take = matches.min(req.sample.max(1));
-        let found = if matches == 0 {
-            Vec::new()
-        } else {
-            searcher
-                .search(
-                    parsed.query.as_ref(),
-                    &TopDocs::with_limit(take).order_by_score(),
-                )
-                .map_err(err)?
-        };
-        let mut notes = parsed.notes.clone();
-        let sampled = take < matches;
-        if sampled {
-            notes.push(format!(
-                "terms from a sample: the {take} best-scoring of {matches} matches"
-            ));
-        }
+        self.guarded(|| {
+            let started = Instant::now();
+            let err = |e| Error::index(&self.dir, e);
+            let searcher = self.reader.searcher();
+            let (parsed, _) = self.parse_auto(&req.query, req.combine, &req.scope, false)?;
+            let matches = searcher
+                .search(parsed.query.as_ref(), &Count)
+                .map_err(err)?;
+            let take = matches.min(req.sample.max(1));
+            let found = if matches == 0 {
+                Vec::new()
+            } else {
+                searcher
+                    .search(
+                        parsed.query.as_ref(),
+                        &TopDocs::with_limit(take).order_by_score(),
+                    )
+                    .map_err(err)?
+            };
+            let mut notes = parsed.notes.clone();
+            let sampled = take < matches;
+            if sampled {
+                notes.push(format!(
+                    "terms from a sample: the {take} best-scoring of {matches} matches"
+                ));
+            }
 
-        // Foreground document frequencies, re-analysing the stored text.
-        let fields = &self.store.fields;
-        let mut exact = analyzer::exact_analyzer(false);
-        let mut news = analyzer::index_analyzer();
-        let mut stop: HashMap<String, bool> = HashMap::new();
-        let mut words: HashMap<String, u64> = HashMap::new();
-        let mut pairs: HashMap<(String, String), u64> = HashMap::new();
-        for (_, addr) in &found {
-            let doc: TantivyDocument = searcher.doc(*addr).map_err(err)?;
-            let mut doc_words = HashSet::new();
-            let mut doc_pairs = HashSet::new();
-            for field in [fields.title, fields.body] {
-                let text = doc
-                    .get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default();
-                let tokens = analyzer::tokens(&mut exact, text);
-                let mut prev: Option<(usize, &str)> = None;
-                for t in &tokens {
-                    let keep = *stop
-                        .entry(t.text.clone())
-                        .or_insert_with(|| is_content_word(&mut news, &t.text));
-                    if !keep {
-                        prev = None;
-                        continue;
+            // Foreground document frequencies, re-analysing the stored text.
+            let fields = &self.store.fields;
+            let mut exact = analyzer::exact_analyzer(false);
+            let mut news = analyzer::index_analyzer();
+            let mut stop: HashMap<String, bool> = HashMap::new();
+            let mut words: HashMap<String, u64> = HashMap::new();
+            let mut pairs: HashMap<(String, String), u64> = HashMap::new();
+            for (_, addr) in &found {
+                let doc: TantivyDocument = searcher.doc(*addr).map_err(err)?;
+                let mut doc_words = HashSet::new();
+                let mut doc_pairs = HashSet::new();
+                for field in [fields.title, fields.body] {
+                    let text = doc
+                        .get_first(field)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default();
+                    let tokens = analyzer::tokens(&mut exact, text);
+                    let mut prev: Option<(usize, &str)> = None;
+                    for t in &tokens {
+                        let keep = *stop
+                            .entry(t.text.clone())
+                            .or_insert_with(|| is_content_word(&mut news, &t.text));
+                        if !keep {
+                            prev = None;
+                            continue;
+                        }
+                        doc_words.insert(t.text.clone());
+                        if let Some((pos, w)) = prev
+                            && pos + 1 == t.position
+                            && req.phrases
+                        {
+                            doc_pairs.insert((w.to_string(), t.text.clone()));
+                        }
+                        prev = Some((t.position, t.text.as_str()));
                     }
-                    doc_words.insert(t.text.clone());
-                    if let Some((pos, w)) = prev
-                        && pos + 1 == t.position
-                        && req.phrases
-                    {
-                        doc_pairs.insert((w.to_string(), t.text.clone()));
-                    }
-                    prev = Some((t.position, t.text.as_str()));
+                }
+                for w in doc_words {
+                    *words.entry(w).or_default() += 1;
+                }
+                for p in doc_pairs {
+                    *pairs.entry(p).or_default() += 1;
                 }
             }
-            for w in doc_words {
-                *words.entry(w).or_default() += 1;
-            }
-            for p in doc_pairs {
-                *pairs.entry(p).or_default() += 1;
-            }
-        }
 
-        let fg_size = found.len() as u64;
-        let bg_size = searcher.num_docs();
-        let mut terms = Vec::new();
-        for (word, fg) in words {
-            if fg < req.min_doc_count {
-                continue;
+            let fg_size = found.len() as u64;
+            let bg_size = searcher.num_docs();
+            let mut terms = Vec::new();
+            for (word, fg) in words {
+                if fg < req.min_doc_count {
+                    continue;
+                }
+                let bg = self.count_word(&searcher, &word)?.max(fg);
+                terms.push(SignificantTerm {
+                    score: jlh(fg, fg_size, bg, bg_size),
+                    term: word,
+                    kind: "word",
+                    fg,
+                    bg,
+                });
             }
-            let bg = self.count_word(&searcher, &word)?.max(fg);
-            terms.push(SignificantTerm {
-                score: jlh(fg, fg_size, bg, bg_size),
-                term: word,
-                kind: "word",
-                fg,
-                bg,
+            let mut phrases: Vec<((String, String), u64)> = pairs
+                .into_iter()
+                .filter(|(_, fg)| *fg >= req.min_doc_count)
+                .collect();
+            phrases.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            for ((a, b), fg) in phrases.into_iter().take(PHRASE_CANDIDATES) {
+                let bg = self.count_phrase(&searcher, &a, &b)?.max(fg);
+                terms.push(SignificantTerm {
+                    score: jlh(fg, fg_size, bg, bg_size),
+                    term: format!("{a} {b}"),
+                    kind: "phrase",
+                    fg,
+                    bg,
+                });
+            }
+            terms.retain(|t| t.score > 0.0);
+            terms.sort_by(|a, b| {
+                b.score
+                    .total_cmp(&a.score)
+                    .then_with(|| a.term.cmp(&b.term))
             });
-        }
-        let mut phrases: Vec<((String, String), u64)> = pairs
-            .into_iter()
-            .filter(|(_, fg)| *fg >= req.min_doc_count)
-            .collect();
-        phrases.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        for ((a, b), fg) in phrases.into_iter().take(PHRASE_CANDIDATES) {
-            let bg = self.count_phrase(&searcher, &a, &b)?.max(fg);
-            terms.push(SignificantTerm {
-                score: jlh(fg, fg_size, bg, bg_size),
-                term: format!("{a} {b}"),
-                kind: "phrase",
-                fg,
-                bg,
-            });
-        }
-        terms.retain(|t| t.score > 0.0);
-        terms.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.term.cmp(&b.term))
-        });
-        terms.truncate(req.size);
-        Ok(TermsResults {
-            lede_json: JSON_VERSION,
-            query: req.query.clone(),
-            notes,
-            score: "jlh",
-            matches,
-            foreground: found.len(),
-            sampled,
-            background: bg_size,
-            took_ms: started.elapsed().as_secs_f64() * 1e3,
-            terms,
+            terms.truncate(req.size);
+            Ok(TermsResults {
+                lede_json: JSON_VERSION,
+                query: req.query.clone(),
+                notes,
+                score: "jlh",
+                matches,
+                foreground: found.len(),
+                sampled,
+                background: bg_size,
+                took_ms: started.elapsed().as_secs_f64() * 1e3,
+                terms,
+            })
         })
     }
 

@@ -39,6 +39,7 @@ pub async fn health(State(shared): State<Arc<Shared>>) -> ApiResult {
         status: &'static str,
         articles: u64,
     }
+    shared.refuse_if_damaged()?;
     let articles = shared.engine().num_articles();
     Ok(json_response(json_line(&Health {
         lede_json: JSON_VERSION,

@@ -1,12 +1,14 @@
 //! What every handler shares: the index folder, the engine over its last commit (swapped in
-//! by the reload thread when a commit lands), whether changes are accepted, and
-//! [`blocking`], which runs library calls off the async threads.
+//! by the reload thread when a commit lands), what is wrong with the index when it was found
+//! damaged (every request answers that, until a new commit opens), whether changes are
+//! accepted, and [`blocking`], which runs library calls off the async threads.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
 
+use crate::error::Error;
 use crate::search::Engine;
 
 use super::reply::ApiError;
@@ -17,6 +19,7 @@ const RELOAD_EVERY: Duration = Duration::from_millis(250);
 pub struct Shared {
     pub dir: PathBuf,
     engine: RwLock<Arc<Engine>>,
+    damage: RwLock<Option<String>>,
     /// The server listens on a loopback address only, so that saved searches may be changed.
     pub loopback: bool,
     /// Held while the server changes `saved-searches.json`, so that two changes sent at once
@@ -35,6 +38,7 @@ impl Shared {
         Shared {
             dir: dir.to_path_buf(),
             engine: RwLock::new(Arc::new(engine)),
+            damage: RwLock::new(None),
             loopback,
             saved_writes: Mutex::new(()),
             terms_slots: tokio::sync::Semaphore::new(terms_at_once()),
@@ -46,6 +50,28 @@ impl Shared {
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
+    }
+
+    fn damage(&self) -> Option<String> {
+        self.damage
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    fn set_damage(&self, damage: Option<String>) {
+        *self
+            .damage
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = damage;
+    }
+
+    /// The answer to any request while the index is damaged.
+    pub fn refuse_if_damaged(&self) -> std::result::Result<(), ApiError> {
+        match self.damage() {
+            Some(message) => Err(ApiError::internal(message)),
+            None => Ok(()),
+        }
     }
 }
 
@@ -67,23 +93,36 @@ fn commit_stamp(dir: &Path) -> Option<(SystemTime, u64, u64)> {
 
 /// Watches `meta.json` and swaps in an engine over each new commit. A whole new engine, not
 /// just a reloaded reader, so that what the engine caches (the section paths) is new too. A
-/// commit that cannot be opened (an indexer rebuilding the folder) leaves the last good engine
-/// serving, and is tried again on the next change; searches in flight keep the engine they
-/// started with.
+/// commit that cannot be opened for a passing reason leaves the last good engine serving, and
+/// is tried again on the next change; searches in flight keep the engine they started with.
+/// Between commits the index's files are checked as opening checks them (a `stat` each): an
+/// index found damaged, at a new commit or under the running engine, answers every request
+/// with what is wrong and how to rebuild it, until a new commit opens.
 pub fn reload_loop(shared: &Shared, stop: &AtomicBool) {
     let mut seen = commit_stamp(&shared.dir);
     while !stop.load(Ordering::SeqCst) {
         std::thread::sleep(RELOAD_EVERY);
         let now = commit_stamp(&shared.dir);
-        if now.is_none() || now == seen {
-            continue;
-        }
-        if let Ok(engine) = Engine::open(&shared.dir) {
-            *shared
-                .engine
-                .write()
-                .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(engine);
-            seen = now;
+        if now.is_some() && now != seen {
+            match Engine::open(&shared.dir) {
+                Ok(engine) => {
+                    *shared
+                        .engine
+                        .write()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(engine);
+                    shared.set_damage(None);
+                    seen = now;
+                }
+                Err(e @ Error::Damaged { .. }) => {
+                    shared.set_damage(Some(e.to_string()));
+                    seen = now;
+                }
+                Err(_) => {}
+            }
+        } else if shared.damage().is_none()
+            && let Err(e @ Error::Damaged { .. }) = shared.engine().check_files()
+        {
+            shared.set_damage(Some(e.to_string()));
         }
     }
 }
@@ -94,6 +133,7 @@ pub async fn blocking<T: Send + 'static>(
     shared: &Arc<Shared>,
     f: impl FnOnce(&Engine) -> std::result::Result<T, ApiError> + Send + 'static,
 ) -> std::result::Result<T, ApiError> {
+    shared.refuse_if_damaged()?;
     let engine = shared.engine();
     tokio::task::spawn_blocking(move || f(&engine))
         .await

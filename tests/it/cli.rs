@@ -35,10 +35,10 @@ fn json_gives_offsets_and_highlight_ranges() {
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["query"], "antisatellite");
-    assert_eq!(v["total"], 2);
+    assert_eq!(v["total"], 3);
     assert_eq!(v["lede_json"], 1);
     let hits = v["hits"].as_array().unwrap();
-    assert_eq!(hits.len(), 2);
+    assert_eq!(hits.len(), 3);
     for hit in hits {
         let p = &hit["passages"][0];
         let text = p["text"].as_str().unwrap();
@@ -52,7 +52,7 @@ fn json_gives_offsets_and_highlight_ranges() {
             .collect();
         assert_eq!(ranges.len(), 1, "{p}");
         assert!(
-            ranges[0] == "anti-satellite" || ranges[0] == "antisatellite",
+            ["anti-satellite", "antisatellite", "anti satellite"].contains(&ranges[0].as_str()),
             "{ranges:?}"
         );
         assert_eq!(p["offset"], 0);
@@ -240,7 +240,7 @@ fn search_builds_the_default_index_from_corpus_once() {
         ),
         "{err}"
     );
-    assert!(out.contains("2 articles match"));
+    assert!(out.contains("3 articles match"), "{out}");
     let (code, _, err) = env.run(&["search", "antisatellite"]);
     assert_eq!(code, 0);
     assert_eq!(err, "");
@@ -361,7 +361,10 @@ fn reindexing_replaces_the_index() {
     );
     let (_, out, _) = env.run(&["search", "antisatellite", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["total"], 1);
+    assert_eq!(
+        v["total"], 2,
+        "the hyphenated and the spaced spellings are left"
+    );
 }
 
 #[test]

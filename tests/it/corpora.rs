@@ -490,10 +490,8 @@ fn reuters_authors(dir: &std::path::Path) -> Vec<String> {
     names.sort();
     for path in names {
         let file = lede::corpus::CorpusFile {
-            size: 0,
-            mtime_ns: 0,
-            root_depth: 0,
             path,
+            ..Default::default()
         };
         let read = lede::corpus::read(&file, &lede::corpus::ReadOptions::default()).unwrap();
         for a in read.articles {

@@ -34,10 +34,11 @@ enum Op {
     Kill(usize),
 }
 
-/// A small txt article. Each seed gives its own size: a file replaced by one of the same size
-/// and the same modification time is not seen to change (the stamp is size and mtime; see
-/// `a_file_renamed_over_one_of_the_same_size_and_mtime_is_reindexed` below), and same-size
-/// writes within one clock tick would make this test flaky rather than find anything new.
+/// A small txt article. Each seed gives its own size: a file rewritten in place at the same size
+/// within one clock tick keeps its inode, and its mtime and ctime come from the same tick, so no
+/// `stat` can see the change; such writes would make this test flaky rather than find anything
+/// new. (A file renamed over another is another inode, and is seen: see
+/// `a_file_renamed_over_one_of_the_same_size_and_mtime_is_reindexed` below.)
 fn article(seed: u8) -> String {
     let s = seed as usize;
     let body: Vec<&str> = (0..=s % 4).map(|i| WORDS[(s + i) % WORDS.len()]).collect();
@@ -204,11 +205,9 @@ fn run_when_unlocked(req: &lede::IndexRequest) {
 
 /// Found by writing this property (issue 18): a file renamed over another of the same size and
 /// the same modification time (two files written in one clock tick; or `cp -p`, `rsync -t`,
-/// `tar x`, which restore mtimes) keeps the old file's articles, because a file's stamp is its
-/// size and mtime. Needs the stamp to include the inode and ctime (a rename or write always
-/// changes ctime, and no tool can set it): a schema change in the indexer, not made here.
+/// `tar x`, which restore mtimes) kept the old file's articles while a file's stamp was its size
+/// and mtime. The stamp now has the inode and ctime too (schema 7).
 #[test]
-#[ignore = "known: the incremental stamp is size + mtime only (issue 18)"]
 fn a_file_renamed_over_one_of_the_same_size_and_mtime_is_reindexed() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");

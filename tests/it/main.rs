@@ -21,3 +21,4 @@ mod scripting;
 mod serve;
 mod trust;
 mod trust_data;
+mod trust_index;

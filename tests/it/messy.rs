@@ -250,8 +250,7 @@ fn an_xml_declaration_with_a_broken_quote_is_read_not_a_panic() {
     let file = lede::corpus::CorpusFile {
         path,
         root_depth: dir.path().components().count() as u16,
-        size: 0,
-        mtime_ns: 0,
+        ..Default::default()
     };
     let read = lede::corpus::read(&file, &lede::corpus::ReadOptions::default()).unwrap();
     assert_eq!(read.articles.len(), 1);

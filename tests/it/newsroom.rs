@@ -500,7 +500,11 @@ fn an_index_of_the_old_schema_asks_for_a_rebuild() {
     assert_eq!(env.run(&["index"]).0, 0);
     let meta = env.path().join("index/meta.json");
     let text = std::fs::read_to_string(&meta).unwrap();
-    let old = text.replace("\\\"lede_schema\\\":6", "\\\"lede_schema\\\":5");
+    let now = lede::index::schema::SCHEMA_VERSION;
+    let old = text.replace(
+        &format!("\\\"lede_schema\\\":{now}"),
+        &format!("\\\"lede_schema\\\":{}", now - 1),
+    );
     assert_ne!(old, text);
     std::fs::write(&meta, old).unwrap();
     let (code, _, err) = env.run(&["search", "body"]);

@@ -535,6 +535,68 @@ fn serve_sees_a_new_commit_and_never_fails_meanwhile() {
     );
 }
 
+/// Polls `target` until it answers `status` (at most 5 s); gives the body.
+fn await_status(server: &Server, target: &str, status: u16) -> String {
+    let started = Instant::now();
+    loop {
+        let (got, body) = server.get(target);
+        if got == status {
+            return body;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{target}: still {got} after 5 s: {body}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn serve_reports_an_index_damaged_under_it_until_a_rebuild() {
+    let env = indexed_env();
+    let server = Server::start(env.path(), "idx");
+    assert_eq!(server.get("/api/search?q=satellite").0, 200);
+    // One segment file overwritten in its middle, in place, while the server has it open.
+    let meta: Value =
+        serde_json::from_slice(&std::fs::read(env.path().join("idx/meta.json")).unwrap()).unwrap();
+    let id = meta["segments"][0]["segment_id"]
+        .as_str()
+        .unwrap()
+        .replace('-', "");
+    let path = env.path().join(format!("idx/{id}.idx"));
+    let mut bytes = std::fs::read(&path).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid..mid + 16].copy_from_slice(b"XXXXXXXXXXXXXXXX");
+    std::fs::write(&path, bytes).unwrap();
+    let damaged = json!({
+        "error": format!(
+            "the index at 'idx' is damaged (its file '{id}.idx' does not match its checksum): \
+             run `lede index --rebuild --index idx` to build it again"
+        )
+    });
+    for target in ["/api/search?q=satellite", "/api/health", "/api/stats"] {
+        let body = await_status(&server, target, 500);
+        assert_eq!(
+            serde_json::from_str::<Value>(&body).unwrap(),
+            damaged,
+            "{target}"
+        );
+    }
+    let bundled = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let (code, _, err) = env.run(&[
+        "index",
+        "corpus",
+        bundled.to_str().unwrap(),
+        "--index",
+        "idx",
+        "--rebuild",
+        "-q",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    await_status(&server, "/api/search?q=satellite", 200);
+    assert_eq!(server.get("/api/health").0, 200);
+}
+
 #[test]
 fn serve_prints_one_line_and_stops_cleanly_on_sigterm() {
     let env = indexed_env();
