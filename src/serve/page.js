@@ -249,7 +249,10 @@ function renderHits(s, hits) {
   const list = $("hits");
   list.replaceChildren();
   for (const h of hits) {
-    const link = el("a", { class: "title", href: stateUrl({ ...s, a: h.id }) }, h.title || h.path);
+    // The title's matched words are marked as the passages' are (the same byte ranges).
+    const link = el("a", { class: "title", href: stateUrl({ ...s, a: h.id }) });
+    if (h.title) marked(link, h.title, h.title_highlights || []);
+    else link.append(h.path);
     link.addEventListener("click", (ev) => {
       if (ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
       ev.preventDefault();

@@ -825,6 +825,7 @@ const PAGE_STATE: &str = "
     const state = {
       titles: [...document.querySelectorAll('#hits .hit .title')].map(text),
       marks: [...document.querySelectorAll('#hits mark')].map(text),
+      title_marks: [...document.querySelectorAll('#hits .title mark')].map(text),
       status: document.getElementById('status').textContent,
       facets: [...document.querySelectorAll('#facets section')].map((s) =>
         s.dataset.field + ': ' + [...s.querySelectorAll('li')].map((li) =>
@@ -904,6 +905,14 @@ fn serve_page_in_headless_chromium() {
             .iter()
             .all(|m| m.contains("anti") || m.contains("satellite")),
         "{marks:?}"
+    );
+    // Titles are marked too ("Allies condemn anti-satellite missile test ...").
+    let title_marks = first["title_marks"].as_array().unwrap();
+    assert!(
+        title_marks
+            .iter()
+            .any(|m| m.as_str().unwrap().to_lowercase() == "anti-satellite"),
+        "{title_marks:?}"
     );
     assert!(
         first["url"].as_str().unwrap().contains("q=anti-satellite"),
