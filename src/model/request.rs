@@ -76,6 +76,21 @@ pub struct Scope {
     pub to: Option<Timestamp>,
 }
 
+impl Scope {
+    /// The filters by field, in the order first given: the values of one field are either-or,
+    /// the fields all required.
+    pub fn filters_by_field(&self) -> Vec<(FacetField, Vec<&str>)> {
+        let mut by_field: Vec<(FacetField, Vec<&str>)> = Vec::new();
+        for f in &self.filters {
+            match by_field.iter_mut().find(|(field, _)| *field == f.field) {
+                Some((_, values)) => values.push(&f.value),
+                None => by_field.push((f.field, vec![&f.value])),
+            }
+        }
+        by_field
+    }
+}
+
 /// A metadata field and a value it must have.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Filter {

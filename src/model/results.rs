@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::fields::FacetField;
-use super::request::{Combine, Interval};
+use super::request::{Combine, FacetRequest, Interval};
 
 /// Version of the JSON that `--json` prints; bumped when a field changes meaning or goes away.
 pub const JSON_VERSION: u32 = 1;
@@ -95,6 +95,23 @@ pub struct FacetCounts {
     pub distinct: usize,
 }
 
+impl FacetCounts {
+    /// The counts a request asks for, as every engine gives them: values with no match left
+    /// out, sorted by count then value, cut to the size asked (`distinct` counts them all).
+    pub fn shaped(r: &FacetRequest, mut values: Vec<FacetValue>) -> FacetCounts {
+        values.retain(|v| v.count > 0);
+        values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        let distinct = values.len();
+        values.truncate(r.size);
+        FacetCounts {
+            field: r.field,
+            under: (r.field == FacetField::Section).then(|| format!("/{}", r.under.join("/"))),
+            values,
+            distinct,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FacetValue {
     pub value: String,
@@ -158,6 +175,28 @@ pub struct Paragraph {
     pub number: usize,
     pub offset: usize,
     pub text: String,
+}
+
+impl Paragraph {
+    /// The paragraphs of a body (parts between blank lines), numbered from 1, trimmed, with
+    /// the byte offset of each in the body.
+    pub fn split(body: &str) -> Vec<Paragraph> {
+        let mut paragraphs = Vec::new();
+        let mut offset = 0;
+        for part in body.split("\n\n") {
+            let lead = part.len() - part.trim_start().len();
+            let text = part.trim();
+            if !text.is_empty() {
+                paragraphs.push(Paragraph {
+                    number: paragraphs.len() + 1,
+                    offset: offset + lead,
+                    text: text.to_string(),
+                });
+            }
+            offset += part.len() + 2;
+        }
+        paragraphs
+    }
 }
 
 /// A score, what it is, and what it is made of.

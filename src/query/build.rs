@@ -22,10 +22,10 @@ use crate::index::schema::Fields;
 use crate::model::{FacetField, QUERY_FIELDS, dates};
 
 /// The longest edit distance `word~N` accepts.
-const MAX_FUZZY_DISTANCE: u32 = 2;
+pub const MAX_FUZZY_DISTANCE: u32 = 2;
 
 /// The widest window `a w/N b` accepts.
-const MAX_PROXIMITY: u32 = 50;
+pub const MAX_PROXIMITY: u32 = 50;
 
 /// In a query of keywords, what each word found as typed adds: more than BM25 gives a word in
 /// all its fields, less than a coordination tier (so more words still rank first).
@@ -35,7 +35,7 @@ pub const EXACT_FORM_TIER: f32 = 100.0;
 const MAX_ORDERED_PLACINGS: usize = 256;
 
 /// The shortest prefix `prefix*` accepts, in characters.
-const MIN_PREFIX_CHARS: usize = 2;
+pub const MIN_PREFIX_CHARS: usize = 2;
 
 pub struct Builder {
     pub parser: QueryParser,

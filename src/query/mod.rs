@@ -33,8 +33,8 @@ use crate::index::schema::Fields;
 use crate::model::Combine;
 use ast::Node;
 pub use ast::{FieldName, Word, is_hyphen};
-pub use build::stem_prefixes;
 use build::{Builder, parser_message};
+pub use build::{MAX_FUZZY_DISTANCE, MAX_PROXIMITY, MIN_PREFIX_CHARS, stem_prefixes};
 pub use patterns::Pattern;
 pub use reading::reading;
 pub use scope::{date_query, filter_term, fold_section, scoped, stored_sections};
@@ -56,7 +56,7 @@ pub const TITLE_BOOST: f32 = 2.0;
 pub const COORDINATION_TIER: f32 = 1000.0;
 
 /// Proximity bonuses for at most this many pairs of neighbouring words.
-const MAX_PROXIMITY_PAIRS: usize = 12;
+pub const MAX_PROXIMITY_PAIRS: usize = 12;
 
 /// How matches are scored, beyond BM25. [`Ranking::DEFAULT`] was chosen with `lede eval` on
 /// the TIME collection (see docs/ranking.md).

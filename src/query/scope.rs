@@ -46,14 +46,7 @@ pub fn stored_sections(paths: &[(String, String)], path: &str) -> Vec<String> {
 /// nothing (a filtered search ranks as the unfiltered one).
 pub fn scoped(query: Box<dyn Query>, scope: &Scope, fields: &Fields) -> Box<dyn Query> {
     let mut must: Vec<Clause> = vec![(Occur::Must, query)];
-    let mut by_field: Vec<(FacetField, Vec<&str>)> = Vec::new();
-    for f in &scope.filters {
-        match by_field.iter_mut().find(|(field, _)| *field == f.field) {
-            Some((_, values)) => values.push(&f.value),
-            None => by_field.push((f.field, vec![&f.value])),
-        }
-    }
-    for (field, values) in by_field {
+    for (field, values) in scope.filters_by_field() {
         let any: Vec<Clause> = values
             .into_iter()
             .map(|value| {

@@ -252,23 +252,9 @@ pub fn facet_counts(requests: &[FacetRequest], aggs: &Value) -> Vec<FacetCounts>
                     })
                     .collect()
             };
-            shape(r, values)
+            FacetCounts::shaped(r, values)
         })
         .collect()
-}
-
-/// Sorted by count then value, cut to the size asked (as the local engine's facets).
-fn shape(r: &FacetRequest, mut values: Vec<FacetValue>) -> FacetCounts {
-    values.retain(|v| v.count > 0);
-    values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    let distinct = values.len();
-    values.truncate(r.size);
-    FacetCounts {
-        field: r.field,
-        under: (r.field == FacetField::Section).then(|| format!("/{}", r.under.join("/"))),
-        values,
-        distinct,
-    }
 }
 
 #[cfg(test)]

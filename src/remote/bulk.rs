@@ -269,28 +269,13 @@ fn open_or_create(os: &OpenSearch, layout: Layout) -> Result<Vec<String>> {
 /// one entry per file, as the local indexer's state).
 fn stamps(os: &OpenSearch) -> Result<HashMap<String, Stamp>> {
     let mut state = HashMap::new();
-    let mut after: Option<Value> = None;
-    loop {
-        let mut body = json!({
-            "size": STAMP_PAGE,
-            "_source": false,
-            "docvalue_fields": ["path", "file_size", "file_mtime"],
-            "sort": [{"path": "asc"}, {"id": "asc"}],
-            "query": {"match_all": {}},
-        });
-        if let Some(a) = &after {
-            body["search_after"] = a.clone();
-        }
-        let answer = os.call(
-            Method::Post,
-            "/_search?allow_partial_search_results=false",
-            Some(&body),
-        )?;
-        let hits = answer["hits"]["hits"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        for h in &hits {
+    let body = json!({
+        "_source": false,
+        "docvalue_fields": ["path", "file_size", "file_mtime"],
+        "query": {"match_all": {}},
+    });
+    each_page(os, body, |hits| {
+        for h in hits {
             let f = &h["fields"];
             if let Some(path) = f["path"][0].as_str() {
                 state.entry(path.to_string()).or_insert((
@@ -299,28 +284,21 @@ fn stamps(os: &OpenSearch) -> Result<HashMap<String, Stamp>> {
                 ));
             }
         }
-        match hits.last() {
-            Some(last) if hits.len() == STAMP_PAGE => after = Some(last["sort"].clone()),
-            _ => break,
-        }
-    }
+        Ok(())
+    })?;
     Ok(state)
 }
 
-/// Removes the articles matching `query`: found a page at a time and deleted by id in bulk
-/// (`_delete_by_query` belongs to a module that not every cluster loads).
-fn delete_by_query(os: &OpenSearch, query: Value) -> Result<()> {
-    let mut after: Option<Value> = None;
+/// Runs the search `body` a page of [`STAMP_PAGE`] hits at a time, in path order
+/// (`search_after`), giving each non-empty page to `each`.
+fn each_page(
+    os: &OpenSearch,
+    mut body: Value,
+    mut each: impl FnMut(&[Value]) -> Result<()>,
+) -> Result<()> {
+    body["size"] = json!(STAMP_PAGE);
+    body["sort"] = json!([{"path": "asc"}, {"id": "asc"}]);
     loop {
-        let mut body = json!({
-            "query": query,
-            "size": STAMP_PAGE,
-            "_source": false,
-            "sort": [{"path": "asc"}, {"id": "asc"}],
-        });
-        if let Some(a) = &after {
-            body["search_after"] = a.clone();
-        }
         let answer = os.call(
             Method::Post,
             "/_search?allow_partial_search_results=false",
@@ -333,6 +311,19 @@ fn delete_by_query(os: &OpenSearch, query: Value) -> Result<()> {
         if hits.is_empty() {
             return Ok(());
         }
+        each(&hits)?;
+        match hits.last() {
+            Some(last) if hits.len() == STAMP_PAGE => body["search_after"] = last["sort"].clone(),
+            _ => return Ok(()),
+        }
+    }
+}
+
+/// Removes the articles matching `query`: found a page at a time and deleted by id in bulk
+/// (`_delete_by_query` belongs to a module that not every cluster loads).
+fn delete_by_query(os: &OpenSearch, query: Value) -> Result<()> {
+    let body = json!({"query": query, "_source": false});
+    each_page(os, body, |hits| {
         let lines: String = hits
             .iter()
             .map(|h| format!("{}\n", json!({"delete": {"_id": h["_id"]}})))
@@ -360,11 +351,8 @@ fn delete_by_query(os: &OpenSearch, query: Value) -> Result<()> {
                 .client
                 .error(format!("could not remove old articles: {why}")));
         }
-        match hits.last() {
-            Some(last) if hits.len() == STAMP_PAGE => after = Some(last["sort"].clone()),
-            _ => return Ok(()),
-        }
-    }
+        Ok(())
+    })
 }
 
 /// Reads the files on rayon threads (a bounded queue: readers wait while a batch is sent)

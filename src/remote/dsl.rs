@@ -14,16 +14,10 @@ use tantivy::tokenizer::TextAnalyzer;
 use crate::index::analyzer::{self, Analysis};
 use crate::model::fields::section_path;
 use crate::model::{Combine, FacetField, Scope, dates};
-use crate::query::{FieldName, Ranking, Tree as Node, Word};
-
-/// The longest edit distance `word~N` accepts (as `query::build`).
-const MAX_FUZZY_DISTANCE: u32 = 2;
-/// The widest window `a w/N b` accepts.
-const MAX_PROXIMITY: u32 = 50;
-/// The shortest prefix `prefix*` accepts, in characters.
-const MIN_PREFIX_CHARS: usize = 2;
-/// Proximity bonuses for at most this many pairs of neighbouring words.
-const MAX_PROXIMITY_PAIRS: usize = 12;
+use crate::query::{
+    FieldName, MAX_FUZZY_DISTANCE, MAX_PROXIMITY, MAX_PROXIMITY_PAIRS, MIN_PREFIX_CHARS, Ranking,
+    Tree as Node, Word,
+};
 
 /// A query read for OpenSearch.
 pub struct Translated {
@@ -98,14 +92,7 @@ pub fn translate(
 /// in filter context, so that they change no score.
 pub fn scoped(query: Value, scope: &Scope) -> Value {
     let mut filters: Vec<Value> = Vec::new();
-    let mut by_field: Vec<(FacetField, Vec<&str>)> = Vec::new();
-    for f in &scope.filters {
-        match by_field.iter_mut().find(|(field, _)| *field == f.field) {
-            Some((_, values)) => values.push(&f.value),
-            None => by_field.push((f.field, vec![&f.value])),
-        }
-    }
-    for (field, values) in by_field {
+    for (field, values) in scope.filters_by_field() {
         let any: Vec<Value> = values
             .into_iter()
             .map(|value| {

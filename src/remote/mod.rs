@@ -389,7 +389,7 @@ impl OpenSearch {
         }
         Ok(Shown {
             lede_json: JSON_VERSION,
-            paragraphs: paragraphs(&body),
+            paragraphs: Paragraph::split(&body),
             article,
             body,
             matches,
@@ -494,25 +494,6 @@ fn highlight(passages: usize) -> Value {
     json!({"pre_tags": [answer::PRE], "post_tags": [answer::POST], "fields": fields})
 }
 
-/// Paragraphs of a body, numbered from 1, with their byte offsets (as the local `show`).
-fn paragraphs(body: &str) -> Vec<Paragraph> {
-    let mut paragraphs = Vec::new();
-    let mut offset = 0;
-    for part in body.split("\n\n") {
-        let lead = part.len() - part.trim_start().len();
-        let text = part.trim();
-        if !text.is_empty() {
-            paragraphs.push(Paragraph {
-                number: paragraphs.len() + 1,
-                offset: offset + lead,
-                text: text.to_string(),
-            });
-        }
-        offset += part.len() + 2;
-    }
-    paragraphs
-}
-
 impl Backend for OpenSearch {
     fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         OpenSearch::search(self, req)
@@ -558,7 +539,7 @@ mod tests {
 
     #[test]
     fn paragraphs_have_offsets() {
-        let p = paragraphs("One.\n\n  Two.\n\n");
+        let p = Paragraph::split("One.\n\n  Two.\n\n");
         assert_eq!(p.len(), 2);
         assert_eq!(p[1].offset, 8);
     }

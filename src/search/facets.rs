@@ -141,22 +141,9 @@ pub fn counts(
                     })
                     .collect()
             };
-            shape(r, all)
+            FacetCounts::shaped(r, all)
         })
         .collect()
-}
-
-fn shape(r: &FacetRequest, mut values: Vec<FacetValue>) -> FacetCounts {
-    values.retain(|v| v.count > 0);
-    values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    let distinct = values.len();
-    values.truncate(r.size);
-    FacetCounts {
-        field: r.field,
-        under: (r.field == FacetField::Section).then(|| format!("/{}", r.under.join("/"))),
-        values,
-        distinct,
-    }
 }
 
 #[cfg(test)]
@@ -174,7 +161,7 @@ mod tests {
             value: value.into(),
             count,
         };
-        let c = shape(&r, vec![v("b", 2), v("a", 2), v("c", 5), v("d", 0)]);
+        let c = FacetCounts::shaped(&r, vec![v("b", 2), v("a", 2), v("c", 5), v("d", 0)]);
         assert_eq!(c.values, [v("c", 5), v("a", 2)]);
         assert_eq!(c.distinct, 3);
         assert_eq!(c.under, None);

@@ -140,20 +140,7 @@ impl Engine {
                 }
                 None => (Vec::new(), Vec::new(), Vec::new()),
             };
-            let mut paragraphs = Vec::new();
-            let mut offset = 0;
-            for part in body.split("\n\n") {
-                let lead = part.len() - part.trim_start().len();
-                let text = part.trim();
-                if !text.is_empty() {
-                    paragraphs.push(Paragraph {
-                        number: paragraphs.len() + 1,
-                        offset: offset + lead,
-                        text: text.to_string(),
-                    });
-                }
-                offset += part.len() + 2;
-            }
+            let paragraphs = Paragraph::split(&body);
             Ok(Shown {
                 lede_json: JSON_VERSION,
                 article: hit,
