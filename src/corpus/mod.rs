@@ -5,11 +5,11 @@
 //! Each format is one reader module; adding a format is a reader plus one arm in [`Format`].
 //! A file that cannot be read is a [`Skip`] with a reason, never a stop.
 
-pub mod feed;
-pub mod html;
+pub(crate) mod feed;
+pub(crate) mod html;
 pub mod json;
-pub mod sgml;
-pub mod txt;
+pub(crate) mod sgml;
+pub(crate) mod txt;
 pub mod walk;
 
 use std::borrow::Cow;

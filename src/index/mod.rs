@@ -5,13 +5,13 @@
 //! (`maintenance`).
 
 pub mod analyzer;
-pub mod damage;
+pub(crate) mod damage;
 pub mod dedup;
-pub mod folder;
+pub(crate) mod folder;
 pub mod indexer;
 pub mod maintenance;
 pub mod minhash;
-pub mod rebuild;
+pub(crate) mod rebuild;
 mod roots;
 pub mod schema;
 pub mod store;

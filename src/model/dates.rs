@@ -24,7 +24,7 @@ const STRTIME_FORMATS: &[&str] = &[
 /// from 1677 to 2262; a date outside them would come back as another (2361 as 1776).
 const YEARS: std::ops::RangeInclusive<i16> = 1678..=2261;
 
-/// Whether an index can hold this date (see [`YEARS`]).
+/// Whether an index can hold this date: years 1678 to 2261.
 pub fn storable(ts: Timestamp) -> bool {
     YEARS.contains(&TimeZone::UTC.to_datetime(ts).year())
 }

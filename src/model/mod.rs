@@ -2,19 +2,19 @@
 //! make, the results backends give, the names users write, dates, and the [`Backend`] trait
 //! that ties them together. Plain data: nothing here knows tantivy, files or the terminal.
 
-pub mod article;
-pub mod backend;
+pub(crate) mod article;
+pub(crate) mod backend;
 pub mod dates;
-pub mod fields;
-pub mod newsroom;
+pub(crate) mod fields;
+pub(crate) mod newsroom;
 pub mod parse;
-pub mod request;
-pub mod results;
-pub mod trend;
+pub(crate) mod request;
+pub(crate) mod results;
+pub(crate) mod trend;
 
-pub use article::Article;
+pub use article::{ARTICLE_FORMATS, Article};
 pub use backend::Backend;
-pub use fields::{FacetField, QUERY_FIELDS};
+pub use fields::{FacetField, QUERY_FIELDS, section_path};
 pub use newsroom::{
     SavedList, SavedRun, SavedSearch, SavedSummary, Seen, SignificantTerm, TermsRequest,
     TermsResults,

@@ -164,7 +164,7 @@ impl Word {
 
     /// The spellings an unquoted compound is searched by: `"a b"` and `ab`, for a hyphenated
     /// word (`anti-satellite`) or for a closed one that starts with a prefix writers also
-    /// attach with a hyphen or a space (`antisatellite`, see [`closed_compound`]).
+    /// attach with a hyphen or a space (`antisatellite`: anti, co, counter, ...).
     pub fn spellings(&self) -> Option<(Word, Word)> {
         if self.quoted {
             return None;

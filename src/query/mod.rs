@@ -13,7 +13,7 @@
 
 mod ast;
 mod build;
-pub mod patterns;
+pub(crate) mod patterns;
 mod reading;
 mod repair;
 mod scope;

@@ -17,7 +17,7 @@ use crate::model::{Combine, Hit, JSON_VERSION, SearchResults};
 
 impl Engine {
     /// The articles most like the one with this id or path (more-like-this over its title and
-    /// body, see [`Engine::like`]), best first, the article itself left out.
+    /// body), best first, the article itself left out.
     pub fn similar(&self, key: &str, limit: usize, passages: usize) -> Result<SearchResults> {
         self.guarded(|| {
             let started = Instant::now();
