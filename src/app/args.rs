@@ -142,10 +142,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The index folder to serve. Without it, `index` is used, and built from `corpus` first
-    /// when it does not exist yet
-    #[arg(long, value_name = "DIR")]
-    pub index: Option<PathBuf>,
+    #[command(flatten)]
+    pub index: IndexDir,
 
     /// The address to listen on, IP:PORT (port 0 picks a free one). Only this machine can
     /// connect to the default; any other address lets everyone who can reach it search and
@@ -165,9 +163,8 @@ pub struct CorpusArgs {
     #[arg(value_name = "CORPUS")]
     pub corpus: Vec<PathBuf>,
 
-    /// The index folder to write
-    #[arg(long, value_name = "DIR", default_value = DEFAULT_INDEX)]
-    pub index: PathBuf,
+    #[command(flatten)]
+    pub index: IndexDir,
 
     /// Index these folders beside those the index already covers (without it, other
     /// folders than the index's own are refused, rather than removing its articles)
@@ -216,9 +213,8 @@ pub struct CorpusArgs {
     #[arg(long, short)]
     pub quiet: bool,
 
-    /// Print JSON: the summary (index) or a line per batch (watch)
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
 }
 
 #[derive(Debug, Args)]
@@ -258,12 +254,57 @@ pub struct WatchArgs {
     pub corpus: CorpusArgs,
 }
 
-/// The index a command reads.
+/// The index a command works on (`--index`, declared here only).
 #[derive(Debug, Args)]
 pub struct IndexDir {
-    /// The index folder
-    #[arg(long, value_name = "DIR", default_value = DEFAULT_INDEX)]
-    pub index: PathBuf,
+    /// The index folder [default: index; `search` and `serve` build it from corpus first when
+    /// it does not exist yet]
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+}
+
+impl IndexDir {
+    /// The folder named, or the default.
+    pub fn path(&self) -> PathBuf {
+        self.index
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX))
+    }
+}
+
+/// `--json`, declared here only: commands whose other output is text for people.
+#[derive(Debug, Args)]
+pub struct JsonArg {
+    /// Print JSON (docs/output.md gives its keys for every command)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How a query's words combine (`--match`, `--any`).
+#[derive(Debug, Args)]
+pub struct MatchArgs {
+    /// How words combine: auto (all of them while at least 10 articles have them all, else
+    /// any, more of the words ranking higher), all, or any
+    #[arg(long = "match", value_name = "MODE", default_value = "auto")]
+    pub mode: MatchArg,
+
+    /// The same as --match any
+    #[arg(long)]
+    pub any: bool,
+}
+
+impl MatchArgs {
+    pub fn combine(&self) -> Combine {
+        if self.any {
+            Combine::Any
+        } else {
+            match self.mode {
+                MatchArg::Auto => Combine::Auto,
+                MatchArg::All => Combine::All,
+                MatchArg::Any => Combine::Any,
+            }
+        }
+    }
 }
 
 /// An OpenSearch index instead of a local one (docs/opensearch.md).
@@ -280,22 +321,15 @@ pub struct RemoteArgs {
 pub struct FormatArgs {
     /// Output format: text for people; json (one object), jsonl (a line per item) or csv for
     /// scripts (docs/output.md says what each command prints)
-    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    #[arg(long, value_name = "FORMAT", default_value = "text", conflicts_with_all = ["json", "csv"])]
     pub format: FormatArg,
 
-    /// The same as --format json
-    #[arg(long, conflicts_with = "format")]
-    pub json: bool,
-}
+    #[command(flatten)]
+    pub json: JsonArg,
 
-impl FormatArgs {
-    pub fn format(&self) -> FormatArg {
-        if self.json {
-            FormatArg::Json
-        } else {
-            self.format
-        }
-    }
+    /// The same as --format csv
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
 }
 
 #[derive(Debug, Args)]
@@ -315,9 +349,8 @@ pub struct OptimizeArgs {
     #[command(flatten)]
     pub index: IndexDir,
 
-    /// Print one JSON object
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
 }
 
 #[derive(Debug, Args)]
@@ -326,10 +359,8 @@ pub struct SearchArgs {
     #[arg(value_name = "QUERY", required = true)]
     pub query: Vec<String>,
 
-    /// The index folder to search. Without it, `index` is used, and built from `corpus`
-    /// first when it does not exist yet
-    #[arg(long, value_name = "DIR")]
-    pub index: Option<PathBuf>,
+    #[command(flatten)]
+    pub index: IndexDir,
 
     #[command(flatten)]
     pub remote: RemoteArgs,
@@ -346,14 +377,8 @@ pub struct SearchArgs {
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub passages: usize,
 
-    /// How words combine: auto (all of them while at least 10 articles have them all, else
-    /// any, more of the words ranking higher), all, or any
-    #[arg(long = "match", value_name = "MODE", default_value = "auto")]
-    pub match_mode: MatchArg,
-
-    /// The same as --match any
-    #[arg(long)]
-    pub any: bool,
+    #[command(flatten)]
+    pub matching: MatchArgs,
 
     #[command(flatten)]
     pub scope: ScopeArgs,
@@ -454,14 +479,8 @@ pub struct TrendArgs {
     #[arg(long)]
     pub normalize: bool,
 
-    /// How words combine: auto (all of them while at least 10 articles have them all, else
-    /// any, more of the words ranking higher), all, or any
-    #[arg(long = "match", value_name = "MODE", default_value = "auto")]
-    pub match_mode: MatchArg,
-
-    /// The same as --match any
-    #[arg(long)]
-    pub any: bool,
+    #[command(flatten)]
+    pub matching: MatchArgs,
 
     /// Count stories, not copies: a near-duplicate group once, at its earliest date
     #[arg(long)]
@@ -472,10 +491,6 @@ pub struct TrendArgs {
 
     #[command(flatten)]
     pub output: FormatArgs,
-
-    /// The same as --format csv
-    #[arg(long)]
-    pub csv: bool,
 }
 
 /// Where the words of known-item queries come from.
@@ -507,14 +522,8 @@ pub struct BatchArgs {
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub top: usize,
 
-    /// How words combine: auto (all of them while at least 10 articles have them all, else
-    /// any, more of the words ranking higher), all, or any
-    #[arg(long = "match", value_name = "MODE", default_value = "auto")]
-    pub match_mode: MatchArg,
-
-    /// The same as --match any
-    #[arg(long)]
-    pub any: bool,
+    #[command(flatten)]
+    pub matching: MatchArgs,
 
     #[command(flatten)]
     pub scope: ScopeArgs,
@@ -539,9 +548,8 @@ pub struct ShowArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
 
-    /// Print one JSON object: metadata, body, paragraphs and matches with their byte offsets
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
 
     /// When to colour matches
     #[arg(long, value_name = "WHEN", default_value = "auto")]
@@ -579,9 +587,8 @@ pub struct EvalArgs {
     #[arg(long = "try", value_name = "SETTINGS")]
     pub tries: Vec<String>,
 
-    /// Print one JSON object
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
 }
 
 #[derive(Debug, Args)]
@@ -644,16 +651,6 @@ pub enum MatchArg {
     Any,
 }
 
-impl MatchArg {
-    pub fn combine(self) -> Combine {
-        match self {
-            MatchArg::Auto => Combine::Auto,
-            MatchArg::All => Combine::All,
-            MatchArg::Any => Combine::Any,
-        }
-    }
-}
-
 /// The order of hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SortArg {
@@ -679,14 +676,14 @@ impl CorpusArgs {
     /// `corpus` for a new index.
     pub fn to_request(&self) -> IndexRequest {
         let roots = if self.corpus.is_empty() {
-            lede::index::store::recorded_roots(&self.index)
+            lede::index::store::recorded_roots(&self.index.path())
                 .filter(|roots| !roots.is_empty())
                 .map(|roots| roots.into_iter().map(PathBuf::from).collect())
                 .unwrap_or_else(|| vec![PathBuf::from(DEFAULT_CORPUS)])
         } else {
             self.corpus.clone()
         };
-        let mut req = IndexRequest::new(roots, self.index.clone());
+        let mut req = IndexRequest::new(roots, self.index.path());
         req.add = self.add;
         req.keep_deleted = self.keep_deleted;
         req.heap_bytes = (self.heap as usize) << 20;
@@ -713,21 +710,9 @@ impl TrendArgs {
             },
             split: self.split,
             scope: self.scope.to_scope(),
-            combine: if self.any {
-                Combine::Any
-            } else {
-                self.match_mode.combine()
-            },
+            combine: self.matching.combine(),
             normalize: self.normalize,
             collapse: self.collapse,
-        }
-    }
-
-    pub fn format(&self) -> FormatArg {
-        if self.csv && !self.output.json {
-            FormatArg::Csv
-        } else {
-            self.output.format()
         }
     }
 }
@@ -786,11 +771,7 @@ impl SearchArgs {
             limit: self.limit,
             offset: self.offset,
             passages: self.passages,
-            combine: if self.any {
-                Combine::Any
-            } else {
-                self.match_mode.combine()
-            },
+            combine: self.matching.combine(),
             facets: self.facets.clone(),
             scope: self.scope.to_scope(),
             exact: self.exact,

@@ -1,6 +1,6 @@
 //! Writers for results: text for people (colour only when asked) and JSON, JSON Lines and CSV
-//! for scripts, and the [`Printer`] a command picks once to print search results in one of
-//! them.
+//! for scripts, and the [`Printer`] a command picks once to print what it found (search
+//! results, trends, batch rows, terms, stats, a query's reading) in one of them.
 //!
 //! Every writer takes `&mut impl Write`, so tests write into a `Vec<u8>`. Whether to colour is
 //! decided by the front end (terminal, `--color`, NO_COLOR) and passed in; this module only
@@ -14,7 +14,9 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use crate::model::{Hit, SearchResults};
+use crate::model::{
+    BatchRow, Hit, IndexStats, JSON_VERSION, Reading, SearchResults, TermsResults, TrendResults,
+};
 
 pub use newsroom::*;
 pub use table::*;
@@ -93,8 +95,9 @@ pub enum Format {
     Csv,
 }
 
-/// How search results are printed, chosen once per command: the format, the columns of csv
-/// and jsonl, and whether to colour text.
+/// How a command prints what it found, chosen once from its flags: the format, the columns of
+/// csv and jsonl search results, and whether to colour text. Each kind of result has its
+/// method, so no command matches on the format itself.
 #[derive(Debug, Clone)]
 pub enum Printer {
     Text { color: bool },
@@ -125,6 +128,62 @@ impl Printer {
     /// Whether this printer writes text for people.
     pub fn is_text(&self) -> bool {
         matches!(self, Printer::Text { .. })
+    }
+
+    /// Whether this printer writes CSV.
+    pub fn is_csv(&self) -> bool {
+        matches!(self, Printer::Csv { .. })
+    }
+
+    /// Trend series: JSON whole, a line per bucket, a CSV row per bucket, or bars.
+    pub fn trend(&self, w: &mut impl Write, t: &TrendResults) -> io::Result<()> {
+        match self {
+            Printer::Text { color } => write_trend_text(w, t, *color),
+            Printer::Json => write_one(w, t),
+            Printer::Jsonl { .. } => write_trend_jsonl(w, t),
+            Printer::Csv { .. } => write_trend_csv(w, t),
+        }
+    }
+
+    /// A batch's rows: JSON as one object (`lede_json`, `rows`), else a line or row each.
+    pub fn batch(&self, w: &mut impl Write, rows: &[BatchRow]) -> io::Result<()> {
+        match self {
+            Printer::Text { .. } => write_batch_text(w, rows),
+            Printer::Json => write_one(
+                w,
+                &serde_json::json!({"lede_json": JSON_VERSION, "rows": rows}),
+            ),
+            Printer::Jsonl { .. } => rows.iter().try_for_each(|row| write_one(w, row)),
+            Printer::Csv { .. } => write_batch_csv(w, rows),
+        }
+    }
+
+    /// Significant terms: JSON whole, a line per term, a CSV row per term, or a table.
+    pub fn terms(&self, w: &mut impl Write, t: &TermsResults) -> io::Result<()> {
+        match self {
+            Printer::Text { .. } => write_terms_text(w, t),
+            Printer::Json => write_one(w, t),
+            Printer::Jsonl { .. } => t.terms.iter().try_for_each(|term| write_one(w, term)),
+            Printer::Csv { .. } => write_terms_csv(w, t),
+        }
+    }
+
+    /// What an index holds: one JSON object (for json and jsonl alike), CSV, or text.
+    pub fn stats(&self, w: &mut impl Write, s: &IndexStats) -> io::Result<()> {
+        match self {
+            Printer::Text { .. } => write_stats(w, s),
+            Printer::Json | Printer::Jsonl { .. } => write_one(w, s),
+            Printer::Csv { .. } => write_stats_csv(w, s),
+        }
+    }
+
+    /// How a query was read (`--explain-query`): JSON for json and jsonl, else text (CSV has
+    /// no rows to give it).
+    pub fn reading(&self, w: &mut impl Write, r: &Reading) -> io::Result<()> {
+        match self {
+            Printer::Json | Printer::Jsonl { .. } => write_one(w, r),
+            Printer::Text { .. } | Printer::Csv { .. } => write_reading(w, r),
+        }
     }
 
     /// A page of results.
@@ -165,8 +224,7 @@ impl Printer {
                         hit["explain"] = serde_json::to_value(e)?;
                     }
                 }
-                serde_json::to_writer(&mut *w, &value)?;
-                writeln!(w)
+                write_one(w, &value)
             }
             _ => self.results(w, results),
         }

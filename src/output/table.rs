@@ -6,10 +6,15 @@ use std::io::{self, Write};
 use crate::index::indexer::IndexSummary;
 use crate::model::{BatchRow, Hit, IndexStats, JSON_VERSION, SearchResults, TrendResults};
 
+/// One JSON value (an object with `lede_json`, or a row of JSON Lines) on a line of its own.
+pub fn write_one(w: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *w, value)?;
+    writeln!(w)
+}
+
 /// Search results as one JSON object on one line.
 pub fn write_json(w: &mut impl Write, results: &SearchResults) -> io::Result<()> {
-    serde_json::to_writer(&mut *w, results)?;
-    writeln!(w)
+    write_one(w, results)
 }
 
 /// A watch event as one JSON object: `{"event": "batch", ...the summary}`.

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::{FormatArgs, IndexDir, ScopeArgs, SearchArgs};
+use super::{FormatArgs, IndexDir, JsonArg, MatchArgs, ScopeArgs, SearchArgs};
 
 #[derive(Debug, Args)]
 pub struct TermsArgs {
@@ -31,9 +31,8 @@ pub struct TermsArgs {
     #[arg(long)]
     pub words: bool,
 
-    /// Match articles with any of the query's words, not all of them
-    #[arg(long)]
-    pub any: bool,
+    #[command(flatten)]
+    pub matching: MatchArgs,
 
     #[command(flatten)]
     pub scope: ScopeArgs,
@@ -56,9 +55,8 @@ pub enum SavedCommand {
     List {
         #[command(flatten)]
         index: IndexDir,
-        /// Print one JSON object
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        json: JsonArg,
     },
     /// Remove a saved search.
     Rm {
@@ -78,11 +76,15 @@ pub enum SavedCommand {
         #[arg(long)]
         new: bool,
         /// Output format: text, json, jsonl, csv, or atom (a feed)
-        #[arg(long, value_name = "FORMAT", default_value = "text")]
+        #[arg(
+            long,
+            value_name = "FORMAT",
+            default_value = "text",
+            conflicts_with = "json"
+        )]
         format: SavedFormat,
-        /// The same as --format json
-        #[arg(long, conflicts_with = "format")]
-        json: bool,
+        #[command(flatten)]
+        json: JsonArg,
     },
 }
 
@@ -100,13 +102,10 @@ impl SavedCommand {
     /// The index folder the command works on.
     pub fn index(&self) -> PathBuf {
         match self {
-            SavedCommand::Add { search, .. } => search
-                .index
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(super::DEFAULT_INDEX)),
+            SavedCommand::Add { search, .. } => search.index.path(),
             SavedCommand::List { index, .. }
             | SavedCommand::Rm { index, .. }
-            | SavedCommand::Run { index, .. } => index.index.clone(),
+            | SavedCommand::Run { index, .. } => index.path(),
         }
     }
 }

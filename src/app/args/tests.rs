@@ -50,7 +50,7 @@ fn search_flags_become_a_request() {
     assert_eq!(req.query, "anti-satellite test");
     assert_eq!((req.limit, req.offset, req.passages), (5, 10, 1));
     assert_eq!(req.combine, Combine::Any);
-    assert_eq!(args.index, None);
+    assert_eq!(args.index.index, None);
 }
 
 #[test]
@@ -73,13 +73,86 @@ fn trend_and_batch_take_match_as_search_does() {
         let Command::Batch(args) = Cli::try_parse_from(&argv).unwrap().command else {
             panic!("not batch")
         };
-        let combine = if args.any {
-            Combine::Any
-        } else {
-            args.match_mode.combine()
+        assert_eq!(args.matching.combine(), want, "{flags:?}");
+        let mut argv = vec!["lede", "terms", "grain"];
+        argv.extend(flags);
+        let Command::Terms(args) = Cli::try_parse_from(&argv).unwrap().command else {
+            panic!("not terms")
         };
-        assert_eq!(combine, want, "{flags:?}");
+        assert_eq!(args.matching.combine(), want, "{flags:?}");
     }
+}
+
+#[test]
+fn one_format_flag_group_for_every_command_that_has_formats() {
+    use lede::output::Format;
+    for command in [
+        &["stats"][..],
+        &["trend", "x"],
+        &["batch", "q.txt"],
+        &["terms", "x"],
+    ] {
+        for (flags, want) in [
+            (&[][..], Format::Text),
+            (&["--json"][..], Format::Json),
+            (&["--csv"][..], Format::Csv),
+            (&["--format", "jsonl"][..], Format::Jsonl),
+        ] {
+            let mut argv = vec!["lede"];
+            argv.extend(command);
+            argv.extend(flags);
+            let format = match Cli::try_parse_from(&argv).unwrap().command {
+                Command::Stats(a) => a.output.resolve(),
+                Command::Trend(a) => a.output.resolve(),
+                Command::Batch(a) => a.output.resolve(),
+                Command::Terms(a) => a.output.resolve(),
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(format, want, "{argv:?}");
+        }
+        // Two formats at once are refused, not one silently preferred.
+        for flags in [
+            &["--json", "--csv"][..],
+            &["--json", "--format", "csv"],
+            &["--csv", "--format", "text"],
+        ] {
+            let mut argv = vec!["lede"];
+            argv.extend(command);
+            argv.extend(flags);
+            let err = Cli::try_parse_from(&argv).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::ArgumentConflict,
+                "{argv:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn index_is_one_flag_with_one_default() {
+    for argv in [
+        &["lede", "stats"][..],
+        &["lede", "search", "x"],
+        &["lede", "index"],
+        &["lede", "serve"],
+        &["lede", "saved", "list"],
+    ] {
+        let path = match Cli::try_parse_from(argv).unwrap().command {
+            Command::Stats(a) => a.index.path(),
+            Command::Search(a) => a.index.path(),
+            Command::Index(a) => a.corpus.index.path(),
+            Command::Serve(a) => a.index.path(),
+            Command::Saved(c) => c.index(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(path, PathBuf::from("index"), "{argv:?}");
+    }
+    let cli = Cli::try_parse_from(["lede", "similar", "a.txt", "--index", "elsewhere"]).unwrap();
+    let Command::Similar(args) = cli.command else {
+        panic!("not similar")
+    };
+    assert_eq!(args.index.path(), PathBuf::from("elsewhere"));
 }
 
 #[test]

@@ -3,45 +3,25 @@
 use std::io::{self, Write};
 
 use anyhow::Result;
-use lede::model::JSON_VERSION;
+use lede::Engine;
 use lede::search::batch;
-use lede::{Combine, Engine, output};
 
-use crate::app::args::{BatchArgs, FormatArg};
+use crate::app::args::BatchArgs;
 use crate::app::exit::Exit;
 
 pub fn run(args: &BatchArgs) -> Result<Exit> {
+    let printer = args.output.printer()?;
     let text = if args.file.as_os_str() == "-" {
         io::read_to_string(io::stdin())?
     } else {
         std::fs::read_to_string(&args.file).map_err(|e| lede::Error::io(&args.file, e))?
     };
     let lines = batch::parse(&text);
-    let engine = Engine::open(&args.index.index)?;
-    let combine = if args.any {
-        Combine::Any
-    } else {
-        args.match_mode.combine()
-    };
+    let engine = Engine::open(&args.index.path())?;
+    let combine = args.matching.combine();
     let rows = batch::run(&engine, &lines, &args.scope.to_scope(), combine, args.top);
     let mut out = io::BufWriter::new(io::stdout().lock());
-    match args.output.format() {
-        FormatArg::Json => {
-            serde_json::to_writer(
-                &mut out,
-                &serde_json::json!({"lede_json": JSON_VERSION, "rows": rows}),
-            )?;
-            writeln!(out)?;
-        }
-        FormatArg::Jsonl => {
-            for row in &rows {
-                serde_json::to_writer(&mut out, row)?;
-                writeln!(out)?;
-            }
-        }
-        FormatArg::Csv => output::write_batch_csv(&mut out, &rows)?,
-        FormatArg::Text => output::write_batch_text(&mut out, &rows)?,
-    }
+    printer.batch(&mut out, &rows)?;
     out.flush()?;
     let errors = rows.iter().filter(|r| r.error.is_some()).count();
     if errors > 0 {

@@ -75,8 +75,8 @@ pub fn run(args: &EvalArgs) -> Result<Exit> {
         .filter(|(q, _)| collection.qrels.get(q).is_some_and(|r| !r.is_empty()))
         .count();
     let mut out = io::BufWriter::new(io::stdout().lock());
-    if args.json {
-        serde_json::to_writer(
+    if args.json.json {
+        lede::output::write_one(
             &mut out,
             &serde_json::json!({
                 "lede_json": JSON_VERSION,
@@ -88,7 +88,6 @@ pub fn run(args: &EvalArgs) -> Result<Exit> {
                 "variants": variants,
             }),
         )?;
-        writeln!(out)?;
     } else {
         writeln!(
             out,

@@ -32,7 +32,7 @@ pub fn run(args: &IndexArgs) -> Result<Exit> {
     }
     reporter.finish();
     let mut out = io::stdout().lock();
-    if args.corpus.json {
+    if args.corpus.json.json {
         output::write_index_json(&mut out, &summary)?;
     } else if !args.corpus.quiet {
         output::write_index_summary(&mut out, &summary)?;

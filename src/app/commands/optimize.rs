@@ -4,17 +4,16 @@ use std::io::{self, Write};
 
 use anyhow::Result;
 use lede::index::maintenance;
-use lede::output;
+use lede::output::{self, write_one};
 
 use crate::app::args::OptimizeArgs;
 use crate::app::exit::Exit;
 
 pub fn run(args: &OptimizeArgs) -> Result<Exit> {
-    let summary = maintenance::optimize(&args.index.index)?;
+    let summary = maintenance::optimize(&args.index.path())?;
     let mut out = io::stdout().lock();
-    if args.json {
-        serde_json::to_writer(&mut out, &summary)?;
-        writeln!(out)?;
+    if args.json.json {
+        write_one(&mut out, &summary)?;
     } else {
         writeln!(
             out,

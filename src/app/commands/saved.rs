@@ -6,10 +6,11 @@ use std::io::{self, Write};
 
 use anyhow::Result;
 use lede::model::SavedList;
+use lede::output::{self, Format, Printer, write_one};
 use lede::search::saved;
-use lede::{Engine, index, output};
+use lede::{Engine, index};
 
-use crate::app::args::{ColorWhen, SavedCommand, SavedFormat};
+use crate::app::args::{ColorWhen, SavedCommand};
 use crate::app::config::print_notes;
 use crate::app::exit::Exit;
 
@@ -27,9 +28,8 @@ pub fn run(command: &SavedCommand) -> Result<Exit> {
         }
         SavedCommand::List { json, .. } => {
             let all = saved::load(&dir)?;
-            if *json {
-                serde_json::to_writer(&mut out, &SavedList::new(&all))?;
-                writeln!(out)?;
+            if json.json {
+                write_one(&mut out, &SavedList::new(&all))?;
             } else {
                 for s in &all {
                     let last = s.last_run.map_or("never run".into(), |t| {
@@ -59,17 +59,11 @@ pub fn run(command: &SavedCommand) -> Result<Exit> {
             let engine = Engine::open(&dir)?;
             let run = engine.run_saved(name, *new)?;
             print_notes(&run.results.notes);
-            let format = if *json { SavedFormat::Json } else { *format };
-            let printer = |f| output::Printer::new(f, &[], ColorWhen::Auto.resolve());
-            match format {
-                SavedFormat::Atom => {
-                    output::write_atom(&mut out, &run, &dir.to_string_lossy())?;
-                }
-                SavedFormat::Json => {
-                    serde_json::to_writer(&mut out, &run)?;
-                    writeln!(out)?;
-                }
-                SavedFormat::Text => {
+            let printer = |f| Printer::new(f, &[], ColorWhen::Auto.resolve());
+            match format.resolve(json.json) {
+                None => output::write_atom(&mut out, &run, &dir.to_string_lossy())?,
+                Some(Format::Json) => write_one(&mut out, &run)?,
+                Some(Format::Text) => {
                     if *new {
                         writeln!(
                             out,
@@ -85,21 +79,14 @@ pub fn run(command: &SavedCommand) -> Result<Exit> {
                         )?;
                     }
                     if !run.results.hits.is_empty() {
-                        printer(output::Format::Text)
+                        printer(Format::Text)
                             .map_err(anyhow::Error::msg)?
                             .results(&mut out, &run.results)?;
                     }
                 }
-                SavedFormat::Jsonl | SavedFormat::Csv => {
-                    let f = if format == SavedFormat::Csv {
-                        output::Format::Csv
-                    } else {
-                        output::Format::Jsonl
-                    };
-                    printer(f)
-                        .map_err(anyhow::Error::msg)?
-                        .results(&mut out, &run.results)?;
-                }
+                Some(rows) => printer(rows)
+                    .map_err(anyhow::Error::msg)?
+                    .results(&mut out, &run.results)?,
             }
             if *new {
                 Exit::found(run.new > 0)

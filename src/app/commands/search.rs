@@ -2,31 +2,24 @@
 //! `--explain-query` and `--agg`.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
 
 use anyhow::Result;
 use lede::index::analyzer::Analysis;
-use lede::output::Printer;
-use lede::{Backend, Engine, SearchRequest, output, query};
+use lede::output::{Printer, write_one};
+use lede::{Backend, Engine, SearchRequest, query};
 
 use super::index::build_default;
-use crate::app::args::{DEFAULT_INDEX, FormatArg, SearchArgs};
-use crate::app::config::{print_notes, printer};
+use crate::app::args::SearchArgs;
+use crate::app::config::print_notes;
 use crate::app::exit::Exit;
 
 pub fn run(args: &SearchArgs) -> Result<Exit> {
     let req = args.to_request();
-    let format = args.output.format.format();
-    let printer = printer(format, &args.output.fields, args.output.color)?;
+    let printer = args.output.printer()?;
     if args.explain_query {
         let reading = query::reading(&req.query, Analysis::DEFAULT)?;
         let mut out = io::stdout().lock();
-        if matches!(format, FormatArg::Json | FormatArg::Jsonl) {
-            serde_json::to_writer(&mut out, &reading)?;
-            writeln!(out)?;
-        } else {
-            output::write_reading(&mut out, &reading)?;
-        }
+        printer.reading(&mut out, &reading)?;
         out.flush()?;
         return Ok(Exit::Success);
     }
@@ -36,17 +29,13 @@ pub fn run(args: &SearchArgs) -> Result<Exit> {
         }
         return search(&os, None, args, &req, &printer);
     }
-    let dir = match &args.index {
-        Some(dir) => dir.clone(),
-        None => {
-            let dir = PathBuf::from(DEFAULT_INDEX);
-            build_default(&dir)?;
-            dir
-        }
-    };
+    let dir = args.index.path();
+    if args.index.index.is_none() {
+        build_default(&dir)?;
+    }
     let engine = Engine::open(&dir)?;
     if let Some(agg) = &args.agg {
-        if format == FormatArg::Csv {
+        if printer.is_csv() {
             anyhow::bail!("--agg prints JSON: --format csv cannot hold it");
         }
         return aggregate(&engine, &req, agg);
@@ -98,8 +87,7 @@ fn aggregate(engine: &Engine, req: &SearchRequest, agg: &str) -> Result<Exit> {
     let (result, total, notes) = engine.aggregate(req, agg)?;
     print_notes(&notes);
     let mut out = io::stdout().lock();
-    serde_json::to_writer(&mut out, &result)?;
-    writeln!(out)?;
+    write_one(&mut out, &result)?;
     out.flush()?;
     if total == 0 {
         eprintln!("lede: no articles match {:?}", req.query);

@@ -1,23 +1,18 @@
 //! `lede serve`: the URL on stdout once listening, then requests until Ctrl-C or SIGTERM.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
 
 use anyhow::Result;
 
 use super::index::build_default;
-use crate::app::args::{DEFAULT_INDEX, ServeArgs};
+use crate::app::args::ServeArgs;
 use crate::app::exit::Exit;
 
 pub fn run(args: &ServeArgs) -> Result<Exit> {
-    let dir = match &args.index {
-        Some(dir) => dir.clone(),
-        None => {
-            let dir = PathBuf::from(DEFAULT_INDEX);
-            build_default(&dir)?;
-            dir
-        }
-    };
+    let dir = args.index.path();
+    if args.index.index.is_none() {
+        build_default(&dir)?;
+    }
     lede::serve::serve(&dir, args.listen, |addr| {
         if !addr.ip().is_loopback() {
             eprintln!(

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use anyhow::Result;
-use lede::output;
+use lede::output::{self, write_one};
 
 use crate::app::args::ShowArgs;
 use crate::app::backend::open_backend;
@@ -12,13 +12,12 @@ use crate::app::exit::Exit;
 
 pub fn run(args: &ShowArgs) -> Result<Exit> {
     let color = args.color.resolve();
-    let backend = open_backend(&args.remote, &args.index.index)?;
+    let backend = open_backend(&args.remote, &args.index.path())?;
     let shown = backend.show(&args.article, args.query.as_deref())?;
     print_notes(&shown.notes);
     let mut out = io::BufWriter::new(io::stdout().lock());
-    if args.json {
-        serde_json::to_writer(&mut out, &shown)?;
-        writeln!(out)?;
+    if args.json.json {
+        write_one(&mut out, &shown)?;
     } else {
         output::write_shown(&mut out, &shown, color)?;
     }

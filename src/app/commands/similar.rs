@@ -6,16 +6,11 @@ use anyhow::Result;
 use lede::Engine;
 
 use crate::app::args::SimilarArgs;
-use crate::app::config::printer;
 use crate::app::exit::Exit;
 
 pub fn run(args: &SimilarArgs) -> Result<Exit> {
-    let printer = printer(
-        args.output.format.format(),
-        &args.output.fields,
-        args.output.color,
-    )?;
-    let engine = Engine::open(&args.index.index)?;
+    let printer = args.output.printer()?;
+    let engine = Engine::open(&args.index.path())?;
     let results = engine.similar(&args.article, args.limit, args.passages)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     printer.results(&mut out, &results)?;

@@ -16,7 +16,7 @@ static STOP: AtomicBool = AtomicBool::new(false);
 
 pub fn run(args: &WatchArgs) -> Result<Exit> {
     let req = args.corpus.to_request();
-    let (json, quiet) = (args.corpus.json, args.corpus.quiet);
+    let (json, quiet) = (args.corpus.json.json, args.corpus.quiet);
     ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst))?;
     let reporter = StderrReporter::new(!quiet);
     lede::watch::watch(&req, &reporter, &STOP, |event| {
