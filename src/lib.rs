@@ -43,11 +43,13 @@ pub mod search;
 pub mod serve;
 
 pub use error::{Error, QueryError, Result};
+pub use index::analyzer::Analysis;
 pub use index::{indexer, watch};
 pub use indexer::{IndexRequest, IndexSummary};
 pub use model::{
     Article, Backend, Combine, FacetField, FacetRequest, Filter, Hit, Interval, Passage, Scope,
     SearchRequest, SearchResults, Sort, TrendQuery, TrendRequest, TrendResults,
 };
+pub use query::Ranking;
 pub use remote::OpenSearch;
 pub use search::Engine;

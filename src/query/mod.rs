@@ -37,15 +37,16 @@ use build::{Builder, parser_message};
 pub use build::{MAX_FUZZY_DISTANCE, MAX_PROXIMITY, MIN_PREFIX_CHARS, stem_prefixes};
 pub use patterns::Pattern;
 pub use reading::reading;
-pub use scope::{date_query, filter_term, fold_section, scoped, stored_sections};
+pub(crate) use scope::{filter_term, scoped};
+pub use scope::{fold_section, stored_sections};
 
 /// A query whose part of a score `--explain` shows under `label`.
-pub fn named(label: &str, query: Box<dyn Query>) -> Box<dyn Query> {
+pub(crate) fn named(label: &str, query: Box<dyn Query>) -> Box<dyn Query> {
     scored::Named::boxed(label, query)
 }
 
 /// A clause of a boolean query.
-pub type Clause = (Occur, Box<dyn Query>);
+pub(crate) type Clause = (Occur, Box<dyn Query>);
 
 /// How much a match in the title counts against one in the body.
 pub const TITLE_BOOST: f32 = 2.0;
@@ -133,7 +134,7 @@ impl Default for Ranking {
 }
 
 /// A query ready to run.
-pub struct ParsedQuery {
+pub(crate) struct ParsedQuery {
     pub query: Box<dyn Query>,
     /// The query holds no term at all (only stop words or punctuation).
     pub matches_nothing: bool,
@@ -150,7 +151,7 @@ pub struct ParsedQuery {
 
 /// The index a query is read for: its schema, its fields, and its section paths (folded and
 /// as written, see [`stored_sections`]).
-pub struct Target<'a> {
+pub(crate) struct Target<'a> {
     pub schema: &'a Schema,
     pub fields: &'a Fields,
     pub sections: &'a [(String, String)],
@@ -226,7 +227,7 @@ pub fn tree_shape(node: &Tree, analysis: Analysis) -> (usize, Option<Vec<String>
 }
 
 /// Reads `text` as a query over title and body.
-pub fn parse(
+pub(crate) fn parse(
     text: &str,
     target: &Target,
     combine: Combine,
@@ -397,6 +398,28 @@ fn plain_words(node: &Node, analyzer: &mut TextAnalyzer) -> Option<Vec<String>> 
         );
     }
     Some(words)
+}
+
+/// The note of the fall-back to any word: how many articles have all `words` (true under any
+/// sort), and, when the hits are ranked in coordination tiers, that those come first.
+pub fn fallback_note(all: usize, words: usize, tiers: bool) -> String {
+    let every = if words == 2 {
+        "both words".to_string()
+    } else {
+        format!("all {words} words")
+    };
+    let have = match all {
+        0 => format!("no article has {every}"),
+        1 => format!("only 1 article has {every}"),
+        n => format!("only {n} articles have {every}"),
+    };
+    let order = match (tiers, all) {
+        (false, _) => String::new(),
+        (true, 0) => ", more of the words ranking higher".to_string(),
+        (true, 1) => ", more of the words ranking higher (that one first)".to_string(),
+        (true, n) => format!(", more of the words ranking higher (those {n} first)"),
+    };
+    format!("{have}: showing articles with any of them{order}")
 }
 
 #[cfg(test)]

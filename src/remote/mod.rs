@@ -170,11 +170,7 @@ impl OpenSearch {
         let any = dsl::translate(&node, Combine::Any, exact, &self.ranking).map_err(qerr)?;
         // The cluster ranks by BM25 alone, without the local engine's coordination tiers:
         // the note claims no order.
-        notes.push(crate::search::fallback_note(
-            count,
-            first.implicit_clauses,
-            false,
-        ));
+        notes.push(query::fallback_note(count, first.implicit_clauses, false));
         Ok(Prepared {
             query: dsl::scoped(any.query, scope),
             mode: Combine::Any,

@@ -45,7 +45,6 @@ use crate::query::{self, Ranking};
 use hits::{hit, term_weights};
 use page::FirstPass;
 use passages::PassageFinder;
-pub use prepare::fallback_note;
 
 /// An open index, ready to answer searches.
 pub struct Engine {
@@ -72,7 +71,7 @@ impl Engine {
     }
 
     /// An engine over an index already open (say one in memory); `dir` names it in errors.
-    pub fn with_store(store: Store, dir: &Path) -> Result<Engine> {
+    fn with_store(store: Store, dir: &Path) -> Result<Engine> {
         Engine::tuned(store, dir, Analysis::DEFAULT, Ranking::DEFAULT)
     }
 
@@ -95,7 +94,12 @@ impl Engine {
 
     /// An engine over an index built with `analysis`, ranking with `ranking` (for `lede eval`,
     /// which compares them).
-    pub fn tuned(store: Store, dir: &Path, analysis: Analysis, ranking: Ranking) -> Result<Engine> {
+    pub(crate) fn tuned(
+        store: Store,
+        dir: &Path,
+        analysis: Analysis,
+        ranking: Ranking,
+    ) -> Result<Engine> {
         let reader = damage::guard(&store.index, dir, || store.reader(dir))?;
         Ok(Engine {
             store,
@@ -213,7 +217,7 @@ impl Engine {
     }
 
     /// The open index.
-    pub fn store(&self) -> &Store {
+    pub(crate) fn store(&self) -> &Store {
         &self.store
     }
 

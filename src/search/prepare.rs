@@ -11,7 +11,7 @@ use crate::query;
 impl Engine {
     /// The query for `text` within `scope`: the filters and dates narrow the matches without
     /// changing their scores.
-    pub fn parse(
+    pub(super) fn parse(
         &self,
         text: &str,
         combine: Combine,
@@ -47,7 +47,7 @@ impl Engine {
     /// The query to run for `combine`, and how its words were combined: with `Auto`, every word
     /// is required unless fewer than `min_all_hits` articles have them all, and then any word
     /// will do (the notes say so).
-    pub fn parse_auto(
+    pub(super) fn parse_auto(
         &self,
         text: &str,
         combine: Combine,
@@ -108,7 +108,7 @@ impl Engine {
             return Ok((parsed, Combine::All));
         }
         let mut any = self.parse(text, Combine::Any, scope, exact)?;
-        any.notes.push(fallback_note(
+        any.notes.push(query::fallback_note(
             all,
             parsed.implicit_clauses,
             ranked && parsed.implicit_clauses <= self.ranking.tier_words,
@@ -194,26 +194,4 @@ impl Engine {
         ]));
         Ok(parsed)
     }
-}
-
-/// The note of the fall-back to any word: how many articles have all `words` (true under any
-/// sort), and, when the hits are ranked in coordination tiers, that those come first.
-pub fn fallback_note(all: usize, words: usize, tiers: bool) -> String {
-    let every = if words == 2 {
-        "both words".to_string()
-    } else {
-        format!("all {words} words")
-    };
-    let have = match all {
-        0 => format!("no article has {every}"),
-        1 => format!("only 1 article has {every}"),
-        n => format!("only {n} articles have {every}"),
-    };
-    let order = match (tiers, all) {
-        (false, _) => String::new(),
-        (true, 0) => ", more of the words ranking higher".to_string(),
-        (true, 1) => ", more of the words ranking higher (that one first)".to_string(),
-        (true, n) => format!(", more of the words ranking higher (those {n} first)"),
-    };
-    format!("{have}: showing articles with any of them{order}")
 }

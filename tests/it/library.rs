@@ -1,7 +1,7 @@
 //! The engine on in-memory indexes: ranking, hyphen forms, ties, paging, passages.
 
-use lede::index::analyzer::Analysis;
-use lede::query::Ranking;
+use lede::Analysis;
+use lede::Ranking;
 use lede::{Article, Engine, SearchRequest};
 
 fn article(path: &str, title: &str, body: &str) -> Article {

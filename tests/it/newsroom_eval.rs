@@ -160,9 +160,9 @@ fn newsroom_eval_near_duplicates() {
 
     // Every article's group.
     let engine = Engine::open(&index_dir).unwrap();
-    let reader = engine.store().index.reader().unwrap();
+    let reader = st.index.reader().unwrap();
     let searcher = reader.searcher();
-    let fields = engine.store().fields;
+    let fields = st.fields;
     let mut group: HashMap<String, String> = HashMap::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         for doc in segment.doc_ids_alive() {

@@ -1,9 +1,9 @@
 //! Filters, dates, sorting, the added query syntax, facets, trends, batch, similar and
 //! aggregations, on in-memory indexes with known answers.
 
-use lede::index::analyzer::Analysis;
+use lede::Analysis;
+use lede::Ranking;
 use lede::model::BatchLine;
-use lede::query::Ranking;
 use lede::search::batch;
 use lede::{
     Article, Combine, Engine, FacetField, FacetRequest, Filter, Interval, Scope, SearchRequest,

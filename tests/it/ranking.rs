@@ -3,9 +3,9 @@
 //! as typed outranks its stem; fuzzy words put the word itself first; quoted stop words stay;
 //! sloppy phrases keep their order; titles are highlighted; --explain names the parts.
 
-use lede::index::analyzer::Analysis;
+use lede::Analysis;
+use lede::Ranking;
 use lede::model::Explained;
-use lede::query::Ranking;
 use lede::{Article, Combine, Engine, SearchRequest, SearchResults, Sort};
 
 fn article(path: &str, title: &str, body: &str) -> Article {

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use anyhow::Result;
-use lede::index::analyzer::Analysis;
+use lede::Analysis;
 use lede::output::{Printer, write_one};
 use lede::{Backend, Engine, SearchRequest, query};
 
