@@ -373,11 +373,8 @@ impl<'c> Evaluator<'c> {
         if let Some(s) = self.indexes.get(&key) {
             return Ok(s.clone());
         }
-        let store = store::in_ram_with(analysis);
-        let err = |e| Error::index("(memory)", e);
-        let mut writer: tantivy::IndexWriter = store.index.writer(50_000_000).map_err(err)?;
-        for (id, text) in &self.collection.docs {
-            let article = if self.collection.as_files {
+        let articles = self.collection.docs.iter().map(|(id, text)| {
+            if self.collection.as_files {
                 Article {
                     id: id.clone(),
                     path: id.clone(),
@@ -392,12 +389,9 @@ impl<'c> Evaluator<'c> {
                     format: "txt",
                     ..Article::default()
                 }
-            };
-            writer
-                .add_document(store.fields.document(&article, Default::default()))
-                .map_err(err)?;
-        }
-        writer.commit().map_err(err)?;
+            }
+        });
+        let (store, _) = store::in_ram_from(articles, analysis)?;
         self.indexes.insert(key, store.clone());
         Ok(store)
     }

@@ -14,7 +14,8 @@ pub fn optimize(dir: &Path) -> Result<OptimizeSummary> {
     let err = |e| Error::index(dir, e);
     let store = store::open(dir)?;
     let bytes_before = dir_size(dir);
-    let mut writer: tantivy::IndexWriter = store.index.writer(50_000_000).map_err(err)?;
+    let mut writer: tantivy::IndexWriter =
+        store.index.writer(store::SMALL_WRITER_HEAP).map_err(err)?;
     let metas = store.index.searchable_segment_metas().map_err(err)?;
     let deleted: u64 = metas.iter().map(|m| u64::from(m.num_deleted_docs())).sum();
     let ids: Vec<_> = metas.iter().map(|m| m.id()).collect();
@@ -33,7 +34,7 @@ pub fn optimize(dir: &Path) -> Result<OptimizeSummary> {
     // opened afresh sees they are no longer used.
     drop(store);
     let store = store::open(dir)?;
-    let writer: tantivy::IndexWriter = store.index.writer(50_000_000).map_err(err)?;
+    let writer: tantivy::IndexWriter = store.index.writer(store::SMALL_WRITER_HEAP).map_err(err)?;
     writer.garbage_collect_files().wait().map_err(err)?;
     drop(writer);
     let after = store.index.searchable_segment_metas().map_err(err)?;

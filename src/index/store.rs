@@ -159,6 +159,28 @@ pub fn in_ram_with(analysis: analyzer::Analysis) -> Store {
     Store { index, fields }
 }
 
+/// Buffers of a writer that adds a few documents or only merges and collects files.
+pub const SMALL_WRITER_HEAP: usize = 50_000_000;
+
+/// An index in memory holding `articles`, committed, and the writer that wrote them (which
+/// near-duplicate grouping goes on to use; drop it otherwise). For tests, `lede eval` and
+/// [`Engine::in_memory`](crate::Engine::in_memory).
+pub fn in_ram_from(
+    articles: impl IntoIterator<Item = impl std::borrow::Borrow<crate::model::Article>>,
+    analysis: analyzer::Analysis,
+) -> Result<(Store, tantivy::IndexWriter)> {
+    let store = in_ram_with(analysis);
+    let err = |e| Error::index("(memory)", e);
+    let mut writer = store.index.writer(SMALL_WRITER_HEAP).map_err(err)?;
+    for article in articles {
+        writer
+            .add_document(store.fields.document(article.borrow(), Default::default()))
+            .map_err(err)?;
+    }
+    writer.commit().map_err(err)?;
+    Ok((store, writer))
+}
+
 impl Store {
     /// A reader that sees the last commit, reloaded only when asked.
     /// Each segment's document count is checked against its files (`damage.rs`).

@@ -33,7 +33,7 @@ use std::time::Instant;
 use tantivy::IndexReader;
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::index::analyzer::Analysis;
 use crate::index::damage;
 use crate::index::store::{self, Store};
@@ -78,16 +78,8 @@ impl Engine {
     /// An engine over these articles, indexed in memory with `analysis` and ranked with
     /// `ranking` (for tests, and for `lede eval`, which compares variants).
     pub fn in_memory(articles: &[Article], analysis: Analysis, ranking: Ranking) -> Result<Engine> {
-        let store = store::in_ram_with(analysis);
+        let (store, mut writer) = store::in_ram_from(articles, analysis)?;
         let dir = Path::new("(memory)");
-        let err = |e| Error::index(dir, e);
-        let mut writer: tantivy::IndexWriter = store.index.writer(50_000_000).map_err(err)?;
-        for a in articles {
-            writer
-                .add_document(store.fields.document(a, Default::default()))
-                .map_err(err)?;
-        }
-        writer.commit().map_err(err)?;
         crate::index::dedup::group_all(&store, dir, &mut writer)?;
         Engine::tuned(store, dir, analysis, ranking)
     }

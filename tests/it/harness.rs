@@ -4,6 +4,23 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+/// An article of the in-memory tests: its path is its id.
+pub fn article(path: &str, title: &str, body: &str) -> lede::Article {
+    lede::Article {
+        id: path.into(),
+        path: path.into(),
+        title: title.into(),
+        body: body.into(),
+        format: "txt",
+        ..lede::Article::default()
+    }
+}
+
+/// An engine over these articles, in memory, with the default analysis and ranking.
+pub fn engine(articles: &[lede::Article]) -> lede::Engine {
+    lede::Engine::in_memory(articles, lede::Analysis::DEFAULT, lede::Ranking::DEFAULT).unwrap()
+}
+
 pub struct TestEnv {
     pub dir: tempfile::TempDir,
 }

@@ -1,23 +1,7 @@
 //! The engine on in-memory indexes: ranking, hyphen forms, ties, paging, passages.
 
-use lede::Analysis;
-use lede::Ranking;
-use lede::{Article, Engine, SearchRequest};
-
-fn article(path: &str, title: &str, body: &str) -> Article {
-    Article {
-        id: path.into(),
-        path: path.into(),
-        title: title.into(),
-        body: body.into(),
-        format: "txt",
-        ..Article::default()
-    }
-}
-
-fn engine(articles: &[Article]) -> Engine {
-    Engine::in_memory(articles, Analysis::DEFAULT, Ranking::DEFAULT).unwrap()
-}
+use crate::harness::{article, engine};
+use lede::{Analysis, Article, Engine, Ranking, SearchRequest};
 
 fn search(engine: &Engine, query: &str) -> Vec<String> {
     let req = SearchRequest {

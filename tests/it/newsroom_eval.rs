@@ -141,7 +141,10 @@ fn newsroom_eval_near_duplicates() {
 
     // Grouping alone, from scratch over the built index (compares, rewrites nothing).
     let st = store::open(&index_dir).unwrap();
-    let writer: tantivy::IndexWriter = st.index.writer(50_000_000).unwrap();
+    let writer: tantivy::IndexWriter = st
+        .index
+        .writer(lede::index::store::SMALL_WRITER_HEAP)
+        .unwrap();
     let started = Instant::now();
     let regrouped = dedup::regroup(&st, &index_dir, &writer, 0, Default::default()).unwrap();
     let group_secs = started.elapsed().as_secs_f64();

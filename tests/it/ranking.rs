@@ -3,25 +3,9 @@
 //! as typed outranks its stem; fuzzy words put the word itself first; quoted stop words stay;
 //! sloppy phrases keep their order; titles are highlighted; --explain names the parts.
 
-use lede::Analysis;
-use lede::Ranking;
+use crate::harness::{article, engine};
 use lede::model::Explained;
-use lede::{Article, Combine, Engine, SearchRequest, SearchResults, Sort};
-
-fn article(path: &str, title: &str, body: &str) -> Article {
-    Article {
-        id: path.into(),
-        path: path.into(),
-        title: title.into(),
-        body: body.into(),
-        format: "txt",
-        ..Article::default()
-    }
-}
-
-fn engine(articles: &[Article]) -> Engine {
-    Engine::in_memory(articles, Analysis::DEFAULT, Ranking::DEFAULT).unwrap()
-}
+use lede::{Combine, Engine, SearchRequest, SearchResults, Sort};
 
 fn request(query: &str) -> SearchRequest {
     SearchRequest {

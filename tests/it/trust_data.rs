@@ -68,7 +68,10 @@ fn duplicate_every_article(dir: &std::path::Path) {
     let payload = store.payload().unwrap();
     let searcher = store.reader(dir).unwrap().searcher();
     let docs = searcher.search(&AllQuery, &DocSetCollector).unwrap();
-    let mut writer: tantivy::IndexWriter = store.index.writer(50_000_000).unwrap();
+    let mut writer: tantivy::IndexWriter = store
+        .index
+        .writer(lede::index::store::SMALL_WRITER_HEAP)
+        .unwrap();
     for address in docs {
         let doc: TantivyDocument = searcher.doc(address).unwrap();
         writer.add_document(doc).unwrap();
