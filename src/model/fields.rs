@@ -5,11 +5,62 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Fields a query may name (`field:value`), lower case.
-pub const QUERY_FIELDS: &[&str] = &[
-    "title", "body", "exact", "author", "source", "section", "topic", "place", "person", "org",
-    "language", "format", "date",
-];
+/// A field a query may name (`field:value`); its name is written here only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldName {
+    Title,
+    Body,
+    /// The words as written: not stemmed, stop words kept.
+    Exact,
+    Date,
+    /// A metadata field, its values taken whole.
+    Meta(FacetField),
+}
+
+impl FieldName {
+    /// Every field a query may name, in the order messages list them.
+    pub const ALL: [FieldName; 13] = [
+        FieldName::Title,
+        FieldName::Body,
+        FieldName::Exact,
+        FieldName::Meta(FacetField::Author),
+        FieldName::Meta(FacetField::Source),
+        FieldName::Meta(FacetField::Section),
+        FieldName::Meta(FacetField::Topic),
+        FieldName::Meta(FacetField::Place),
+        FieldName::Meta(FacetField::Person),
+        FieldName::Meta(FacetField::Org),
+        FieldName::Meta(FacetField::Language),
+        FieldName::Meta(FacetField::Format),
+        FieldName::Date,
+    ];
+
+    /// The field a query names by `name` (lower case, one of [`QUERY_FIELDS`]).
+    pub fn from_name(name: &str) -> Option<FieldName> {
+        FieldName::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            FieldName::Title => "title",
+            FieldName::Body => "body",
+            FieldName::Exact => "exact",
+            FieldName::Date => "date",
+            FieldName::Meta(f) => f.name(),
+        }
+    }
+}
+
+/// The names of the fields a query may name (`field:value`), lower case.
+pub const QUERY_FIELDS: [&str; FieldName::ALL.len()] = {
+    let mut names = [""; FieldName::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = FieldName::ALL[i].name();
+        i += 1;
+    }
+    names
+};
 
 /// A field that can be counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -45,7 +96,7 @@ impl FacetField {
         FacetField::Month,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             FacetField::Author => "author",
             FacetField::Source => "source",
@@ -108,6 +159,20 @@ pub fn guess<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_fields_are_named_once_and_read_back() {
+        assert_eq!(
+            QUERY_FIELDS.join(" "),
+            "title body exact author source section topic place person org language format date"
+        );
+        for f in FieldName::ALL {
+            assert_eq!(FieldName::from_name(f.name()), Some(f));
+        }
+        // Year and month are counted and filtered, never searched as words.
+        assert_eq!(FieldName::from_name("year"), None);
+        assert_eq!(FieldName::from_name("Title"), None);
+    }
 
     #[test]
     fn names() {

@@ -14,7 +14,7 @@ pub(crate) mod trend;
 
 pub use article::{ARTICLE_FORMATS, Article};
 pub use backend::Backend;
-pub use fields::{FacetField, QUERY_FIELDS, section_path};
+pub use fields::{FacetField, FieldName, QUERY_FIELDS, section_path};
 pub use newsroom::{
     SavedList, SavedRun, SavedSearch, SavedSummary, Seen, SignificantTerm, TermsRequest,
     TermsResults,

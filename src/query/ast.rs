@@ -7,46 +7,10 @@
 use tantivy::query::Occur;
 use tantivy::query_grammar::{Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral};
 
-use crate::model::{FacetField, QUERY_FIELDS};
+use crate::model::{FieldName, QUERY_FIELDS};
 
 /// The deepest nesting of groups a query may have; deeper ones are refused, not walked.
 pub const MAX_DEPTH: usize = 100;
-
-/// A field a query names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldName {
-    Title,
-    Body,
-    /// The words as written: not stemmed, stop words kept.
-    Exact,
-    Date,
-    /// A metadata field, its values taken whole.
-    Meta(FacetField),
-}
-
-impl FieldName {
-    /// The field a query names by `name` (lower case, one of [`QUERY_FIELDS`]).
-    pub fn from_name(name: &str) -> Option<FieldName> {
-        match name {
-            "title" => Some(FieldName::Title),
-            "body" => Some(FieldName::Body),
-            "exact" => Some(FieldName::Exact),
-            "date" => Some(FieldName::Date),
-            _ if QUERY_FIELDS.contains(&name) => FacetField::from_name(name).map(FieldName::Meta),
-            _ => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            FieldName::Title => "title",
-            FieldName::Body => "body",
-            FieldName::Exact => "exact",
-            FieldName::Date => "date",
-            FieldName::Meta(f) => f.name(),
-        }
-    }
-}
 
 /// A part of a query.
 #[derive(Debug, Clone)]
@@ -242,7 +206,9 @@ fn lower_at(ast: &UserInputAst, depth: usize) -> Result<Node, String> {
             }
             match leaf.as_ref() {
                 UserInputLeaf::Literal(lit) => Ok(Node::Word(Word::lower(lit)?)),
-                range @ UserInputLeaf::Range { field: Some(f), .. } if f == "date" => {
+                range @ UserInputLeaf::Range { field: Some(f), .. }
+                    if f == FieldName::Date.name() =>
+                {
                     Ok(Node::DateRange(range.clone()))
                 }
                 other => Ok(Node::Other(other.clone())),

@@ -13,12 +13,13 @@ use tantivy::query_grammar::{UserInputAst, UserInputBound, UserInputLeaf};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
-use super::ast::{FieldName, Node, Word, op_name};
+use super::ast::{Node, Word, op_name};
 use super::scope::{date_query, stored_sections};
 use super::scored::{Named, RankedFuzzy, guarded};
 use super::{COORDINATION_TIER, Clause};
 use crate::index::analyzer;
 use crate::index::schema::Fields;
+use crate::model::FieldName;
 use crate::model::{FacetField, QUERY_FIELDS, dates};
 
 /// The longest edit distance `word~N` accepts.

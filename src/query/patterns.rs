@@ -5,9 +5,10 @@
 use tantivy::query::Occur;
 use tantivy::tokenizer::TextAnalyzer;
 
-use super::ast::{FieldName, Node, Word};
+use super::ast::{Node, Word};
 use super::build::stem_prefixes;
 use crate::index::analyzer;
+use crate::model::FieldName;
 
 /// Something in the query to find in the text, in analysed (indexed) form.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,9 +4,10 @@
 
 use tantivy::tokenizer::TextAnalyzer;
 
-use super::ast::{FieldName, Node, Word, op_name};
+use super::ast::{Node, Word, op_name};
 use crate::error::QueryError;
 use crate::index::analyzer::{self, Analysis};
+use crate::model::FieldName;
 use crate::model::{JSON_VERSION, Reading, WordReading};
 
 /// Reads `text` as [`super::parse`] does and tells how.
@@ -72,7 +73,10 @@ fn range(text: String) -> WordReading {
 fn near(a: &str, b: &str, within: u32, ordered: bool, analyzer: &mut TextAnalyzer) -> WordReading {
     WordReading {
         text: format!("{a} {} {b}", op_name(within, ordered)),
-        fields: vec!["title".into(), "body".into()],
+        fields: vec![
+            FieldName::Title.name().into(),
+            FieldName::Body.name().into(),
+        ],
         terms: [a, b]
             .iter()
             .flat_map(|w| analyzer::tokens(analyzer, w))
@@ -91,8 +95,11 @@ fn describe_word(word: &Word, analyzer: &mut TextAnalyzer, out: &mut Vec<WordRea
     let fields = match word.field {
         Some(f) => vec![f.name().to_string()],
         // Prefixes match words as written, which the exact field holds.
-        None if word.prefix().is_some() => vec!["exact".into()],
-        None => vec!["title".into(), "body".into()],
+        None if word.prefix().is_some() => vec![FieldName::Exact.name().into()],
+        None => vec![
+            FieldName::Title.name().into(),
+            FieldName::Body.name().into(),
+        ],
     };
     let metadata = word
         .field

@@ -6,7 +6,37 @@
 use serde_json::{Value, json};
 
 use crate::model::article::{ARTICLE_FORMATS, Article};
-use crate::model::{FacetCounts, FacetField, FacetRequest, FacetValue, Hit, Interval, Passage};
+use crate::model::{
+    FacetCounts, FacetField, FacetRequest, FacetValue, FieldName, Hit, Interval, Passage,
+};
+
+/// The fields of a document on the cluster (tests/opensearch/index-template.json maps them).
+/// Those a query names are the query language's own names ([`FieldName`], [`FacetField`]), so
+/// `title:`, `--filter topic=` and the cluster's mapping say the same; the rest are named here.
+pub mod field {
+    use super::{FacetField, FieldName};
+
+    pub const TITLE: &str = FieldName::Title.name();
+    pub const BODY: &str = FieldName::Body.name();
+    pub const EXACT: &str = FieldName::Exact.name();
+    pub const DATE: &str = FieldName::Date.name();
+    pub const AUTHOR: &str = FacetField::Author.name();
+    pub const SOURCE: &str = FacetField::Source.name();
+    pub const SECTION: &str = FacetField::Section.name();
+    pub const TOPIC: &str = FacetField::Topic.name();
+    pub const PLACE: &str = FacetField::Place.name();
+    pub const PERSON: &str = FacetField::Person.name();
+    pub const ORG: &str = FacetField::Org.name();
+    pub const LANGUAGE: &str = FacetField::Language.name();
+    pub const FORMAT: &str = FacetField::Format.name();
+    pub const ID: &str = "id";
+    pub const PATH: &str = "path";
+    pub const URL: &str = "url";
+    pub const WORD_COUNT: &str = "word_count";
+    /// The file's size and modification time, which an incremental run compares.
+    pub const FILE_SIZE: &str = "file_size";
+    pub const FILE_MTIME: &str = "file_mtime";
+}
 
 /// Highlight markers: control characters no article text holds (the readers drop them).
 pub const PRE: &str = "\u{1}";
@@ -20,24 +50,24 @@ pub const MAX_VALUES: usize = 10_000;
 /// incremental run compares.
 pub fn document(a: &Article, size: u64, mtime_ns: u64) -> Value {
     json!({
-        "id": a.id,
-        "path": a.path,
-        "title": a.title,
-        "body": a.body,
-        "author": a.authors,
-        "date": a.date.map(|d| d.to_string()),
-        "source": a.source,
-        "section": format!("/{}", a.section.join("/")),
-        "topic": a.topics,
-        "place": a.places,
-        "person": a.people,
-        "org": a.orgs,
-        "language": a.language,
-        "url": a.url,
-        "word_count": a.word_count(),
-        "format": a.format,
-        "file_size": size,
-        "file_mtime": mtime_ns,
+        field::ID: a.id,
+        field::PATH: a.path,
+        field::TITLE: a.title,
+        field::BODY: a.body,
+        field::AUTHOR: a.authors,
+        field::DATE: a.date.map(|d| d.to_string()),
+        field::SOURCE: a.source,
+        field::SECTION: format!("/{}", a.section.join("/")),
+        field::TOPIC: a.topics,
+        field::PLACE: a.places,
+        field::PERSON: a.people,
+        field::ORG: a.orgs,
+        field::LANGUAGE: a.language,
+        field::URL: a.url,
+        field::WORD_COUNT: a.word_count(),
+        field::FORMAT: a.format,
+        field::FILE_SIZE: size,
+        field::FILE_MTIME: mtime_ns,
     })
 }
 
@@ -59,11 +89,11 @@ fn string(v: &Value) -> Option<String> {
 /// A search hit (`_source`, `_score`, `highlight`) as lede's [`Hit`].
 pub fn hit(doc: &Value, rank: usize, scored: bool, passages: usize) -> Hit {
     let src = &doc["_source"];
-    let format = src["format"].as_str().unwrap_or("txt");
-    let body = src["body"].as_str().unwrap_or("");
-    let fragments = strings(&doc["highlight"]["body"]);
-    let title = string(&src["title"]).unwrap_or_default();
-    let title_highlights = string(&doc["highlight"]["title"])
+    let format = src[field::FORMAT].as_str().unwrap_or("txt");
+    let body = src[field::BODY].as_str().unwrap_or("");
+    let fragments = strings(&doc["highlight"][field::BODY]);
+    let title = string(&src[field::TITLE]).unwrap_or_default();
+    let title_highlights = string(&doc["highlight"][field::TITLE])
         .map(|marked| unmark(&marked))
         .filter(|(text, _)| *text == title)
         .map(|(_, ranges)| ranges)
@@ -75,23 +105,23 @@ pub fn hit(doc: &Value, rank: usize, scored: bool, passages: usize) -> Hit {
         } else {
             None
         },
-        id: string(&src["id"]).unwrap_or_default(),
-        path: string(&src["path"]).unwrap_or_default(),
+        id: string(&src[field::ID]).unwrap_or_default(),
+        path: string(&src[field::PATH]).unwrap_or_default(),
         title,
         title_highlights,
         // Near-duplicate groups are computed by the local indexer only.
         copies: Vec::new(),
-        authors: strings(&src["author"]),
-        date: src["date"].as_str().and_then(|d| d.parse().ok()),
-        source: string(&src["source"]),
-        section: string(&src["section"]).unwrap_or_else(|| "/".into()),
-        topics: strings(&src["topic"]),
-        places: strings(&src["place"]),
-        people: strings(&src["person"]),
-        orgs: strings(&src["org"]),
-        language: string(&src["language"]),
-        url: string(&src["url"]),
-        word_count: src["word_count"].as_u64().unwrap_or(0),
+        authors: strings(&src[field::AUTHOR]),
+        date: src[field::DATE].as_str().and_then(|d| d.parse().ok()),
+        source: string(&src[field::SOURCE]),
+        section: string(&src[field::SECTION]).unwrap_or_else(|| "/".into()),
+        topics: strings(&src[field::TOPIC]),
+        places: strings(&src[field::PLACE]),
+        people: strings(&src[field::PERSON]),
+        orgs: strings(&src[field::ORG]),
+        language: string(&src[field::LANGUAGE]),
+        url: string(&src[field::URL]),
+        word_count: src[field::WORD_COUNT].as_u64().unwrap_or(0),
         format: ARTICLE_FORMATS
             .iter()
             .find(|f| **f == format)
@@ -169,11 +199,12 @@ pub fn passage(body: &str, fragment: &str) -> Option<Passage> {
     })
 }
 
-/// The field a facet is counted on: values as written (`.raw`), sections as whole paths.
-fn facet_field(field: FacetField) -> String {
+/// The field a facet (or a trend's split) is counted on: values as written (`.raw`), sections
+/// as whole paths.
+pub(super) fn facet_field(field: FacetField) -> String {
     match field {
-        FacetField::Section => "section".into(),
-        FacetField::Format => "format".into(),
+        FacetField::Section => field::SECTION.into(),
+        FacetField::Format => field::FORMAT.into(),
         f => format!("{}.raw", f.name()),
     }
 }
@@ -188,7 +219,7 @@ pub fn facet_aggs(requests: &[FacetRequest]) -> serde_json::Map<String, Value> {
             } else {
                 "month"
             };
-            json!({"date_histogram": {"field": "date", "calendar_interval": interval,
+            json!({"date_histogram": {"field": field::DATE, "calendar_interval": interval,
                 "min_doc_count": 1}})
         } else {
             json!({"terms": {"field": facet_field(r.field), "size": MAX_VALUES,

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::OpenSearch;
-use super::answer::document;
+use super::answer::{document, field};
 use super::client::{Method, reason, retryable, transient};
 use crate::corpus::{self, CorpusFile, FileArticles, Skip};
 use crate::error::{Error, Result};
@@ -157,7 +157,7 @@ pub fn index(
     }
     summary.deleted += gone.len() as u64;
     for chunk in gone.chunks(DELETE_CHUNK) {
-        delete_by_query(os, json!({"terms": {"path": chunk}}))?;
+        delete_by_query(os, json!({"terms": {field::PATH: chunk}}))?;
     }
     let mut sender = Sender {
         os,
@@ -218,7 +218,7 @@ fn open_or_create(os: &OpenSearch, layout: Layout) -> Result<Vec<String>> {
         if mapping
             .as_object()
             .and_then(|m| m.values().next())
-            .is_some_and(|m| m["mappings"]["properties"]["file_mtime"].is_null())
+            .is_some_and(|m| m["mappings"]["properties"][field::FILE_MTIME].is_null())
         {
             return Err(os.client.error(format!(
                 "the index '{}' was not made by lede (give lede an index of its own)",
@@ -271,16 +271,16 @@ fn stamps(os: &OpenSearch) -> Result<HashMap<String, Stamp>> {
     let mut state = HashMap::new();
     let body = json!({
         "_source": false,
-        "docvalue_fields": ["path", "file_size", "file_mtime"],
+        "docvalue_fields": [field::PATH, field::FILE_SIZE, field::FILE_MTIME],
         "query": {"match_all": {}},
     });
     each_page(os, body, |hits| {
         for h in hits {
             let f = &h["fields"];
-            if let Some(path) = f["path"][0].as_str() {
+            if let Some(path) = f[field::PATH][0].as_str() {
                 state.entry(path.to_string()).or_insert((
-                    f["file_size"][0].as_u64().unwrap_or(0),
-                    f["file_mtime"][0].as_u64().unwrap_or(0),
+                    f[field::FILE_SIZE][0].as_u64().unwrap_or(0),
+                    f[field::FILE_MTIME][0].as_u64().unwrap_or(0),
                 ));
             }
         }
@@ -297,7 +297,7 @@ fn each_page(
     mut each: impl FnMut(&[Value]) -> Result<()>,
 ) -> Result<()> {
     body["size"] = json!(STAMP_PAGE);
-    body["sort"] = json!([{"path": "asc"}, {"id": "asc"}]);
+    body["sort"] = json!([{field::PATH: "asc"}, {field::ID: "asc"}]);
     loop {
         let answer = os.call(
             Method::Post,
@@ -449,7 +449,7 @@ impl Sender<'_> {
                     self.flush(summary, reporter)?;
                     delete_by_query(
                         self.os,
-                        json!({"bool": {"filter": [{"term": {"path": path}}],
+                        json!({"bool": {"filter": [{"term": {field::PATH: path}}],
                             "must_not": [{"ids": {"values": ids}}]}}),
                     )?;
                     summary.updated += 1;
@@ -468,7 +468,7 @@ impl Sender<'_> {
                 }
                 skip(summary, &why.to_string(), &file.path);
                 if existed && !matches!(why, Skip::Unreadable(_)) {
-                    delete_by_query(self.os, json!({"term": {"path": path}}))?;
+                    delete_by_query(self.os, json!({"term": {field::PATH: path}}))?;
                     summary.deleted += 1;
                 }
             }
@@ -579,8 +579,29 @@ mod tests {
     }
 
     #[test]
-    fn the_template_parses() {
+    fn the_template_maps_exactly_the_fields_a_document_has() {
         let t: Value = serde_json::from_str(TEMPLATE).unwrap();
         assert_eq!(t["mappings"]["dynamic"], "strict");
+        let mapped: Vec<&String> = t["mappings"]["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        let article = crate::model::Article {
+            title: "t".into(),
+            ..Default::default()
+        };
+        let doc = document(&article, 1, 2);
+        let sent: Vec<&String> = doc.as_object().unwrap().keys().collect();
+        // `exact` is filled from title and body by the mapping's copy_to, not sent.
+        let mut want = sent.clone();
+        let exact = field::EXACT.to_string();
+        want.push(&exact);
+        want.sort();
+        let mut mapped = mapped;
+        mapped.sort();
+        assert_eq!(mapped, want);
+        assert_eq!(doc[field::TITLE], "t");
+        assert_eq!(doc["file_mtime"], 2);
     }
 }

@@ -11,6 +11,7 @@ use tantivy::query::Occur;
 use tantivy::query_grammar::{UserInputBound, UserInputLeaf};
 use tantivy::tokenizer::TextAnalyzer;
 
+use super::answer::field;
 use crate::index::analyzer::{self, Analysis};
 use crate::model::fields::section_path;
 use crate::model::{Combine, FacetField, Scope, dates};
@@ -71,7 +72,7 @@ pub fn translate(
                 .take(MAX_PROXIMITY_PAIRS)
                 .map(|pair| {
                     json!({"span_near": {
-                        "clauses": [{"span_term": {"body": pair[0]}}, {"span_term": {"body": pair[1]}}],
+                        "clauses": [{"span_term": {field::BODY: pair[0]}}, {"span_term": {field::BODY: pair[1]}}],
                         "slop": ranking.proximity_slop, "in_order": false,
                         "boost": ranking.proximity_weight,
                     }})
@@ -119,7 +120,7 @@ pub fn scoped(query: Value, scope: &Scope) -> Value {
 pub fn meta_query(field: FacetField, value: &str) -> Value {
     match field {
         FacetField::Section => json!({"match": {"section.tree": section_path(value)}}),
-        FacetField::Format => json!({"term": {"format": value.to_lowercase()}}),
+        FacetField::Format => json!({"term": {field::FORMAT: value.to_lowercase()}}),
         _ => json!({"term": {field.name(): value}}),
     }
 }
@@ -137,7 +138,7 @@ pub fn date_range(from: Option<jiff::Timestamp>, to: Option<jiff::Timestamp>) ->
         range.insert("lt".into(), json!(to.as_second()));
     }
     range.insert("format".into(), json!("epoch_second"));
-    json!({"range": {"date": range}})
+    json!({"range": {field::DATE: range}})
 }
 
 fn occur_name(occur: Occur) -> &'static str {
@@ -262,11 +263,11 @@ impl Dsl {
     /// The text fields a word searches, with their boosts.
     fn text_fields(&self, word: &Word) -> Vec<(&'static str, f32)> {
         match word.field {
-            Some(FieldName::Title) => vec![("title", 1.0)],
-            Some(FieldName::Body) => vec![("body", 1.0)],
-            Some(FieldName::Exact) => vec![("exact", 1.0)],
-            None if self.exact => vec![("exact", 1.0)],
-            _ => vec![("title", self.title_boost), ("body", 1.0)],
+            Some(FieldName::Title) => vec![(field::TITLE, 1.0)],
+            Some(FieldName::Body) => vec![(field::BODY, 1.0)],
+            Some(FieldName::Exact) => vec![(field::EXACT, 1.0)],
+            None if self.exact => vec![(field::EXACT, 1.0)],
+            _ => vec![(field::TITLE, self.title_boost), (field::BODY, 1.0)],
         }
     }
 
@@ -306,7 +307,7 @@ impl Dsl {
             ));
         }
         if matches!(word.field, None | Some(FieldName::Exact)) {
-            return Ok(json!({"prefix": {"exact": {"value": token.text}}}));
+            return Ok(json!({"prefix": {field::EXACT: {"value": token.text}}}));
         }
         let starts = crate::query::stem_prefixes(&token.text, &mut self.analyzer);
         let pattern = format!("({}).*", starts.join("|"));
@@ -386,7 +387,7 @@ fn date_bounds(lower: &UserInputBound, upper: &UserInputBound) -> Result<Value, 
         UserInputBound::Exclusive(s) => Some(dates::period(s).ok_or_else(|| bad_date(s))?.0),
     };
     if from.is_none() && to.is_none() {
-        return Ok(json!({"exists": {"field": "date"}}));
+        return Ok(json!({"exists": {"field": field::DATE}}));
     }
     Ok(date_range(from, to))
 }

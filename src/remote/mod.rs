@@ -24,6 +24,7 @@ use crate::model::{
     SearchResults, Shown, Sort, TrendRequest, TrendResults,
 };
 use crate::query::{self, Ranking};
+use answer::field;
 use client::{Client, Method};
 
 pub use bulk::index;
@@ -270,7 +271,7 @@ impl OpenSearch {
         let mut sort = sort(req.sort);
         if req.sort == Sort::Relevance {
             // Index order has no meaning across shards: path order, scores kept.
-            sort = json!([{"path": "asc"}, {"id": "asc"}]);
+            sort = json!([{field::PATH: "asc"}, {field::ID: "asc"}]);
         }
         let mut after: Option<Value> = None;
         let mut total = 0;
@@ -325,12 +326,12 @@ impl OpenSearch {
                 Method::Post,
                 "/_search",
                 Some(&json!({"query": {"term": {field: key}}, "size": 2,
-                    "sort": [{"id": "asc"}], "track_total_hits": true})),
+                    "sort": [{field::ID: "asc"}], "track_total_hits": true})),
             )
         };
-        let mut found = find("id")?;
+        let mut found = find(field::ID)?;
         if found["hits"]["hits"].as_array().is_none_or(Vec::is_empty) {
-            found = find("path")?;
+            found = find(field::PATH)?;
         }
         let docs = found["hits"]["hits"]
             .as_array()
@@ -340,7 +341,7 @@ impl OpenSearch {
             [] => return Err(Error::NotFound(key.to_string())),
             [doc] => doc.clone(),
             [a, b, ..] => {
-                let id = |d: &Value| d["_source"]["id"].as_str().unwrap_or("").to_string();
+                let id = |d: &Value| d["_source"][field::ID].as_str().unwrap_or("").to_string();
                 return Err(Error::ManyArticles {
                     path: key.to_string(),
                     count: found["hits"]["total"]["value"].as_u64().unwrap_or(2) as usize,
@@ -349,7 +350,10 @@ impl OpenSearch {
             }
         };
         let article = answer::hit(&doc, 1, false, 0);
-        let body = doc["_source"]["body"].as_str().unwrap_or("").to_string();
+        let body = doc["_source"][field::BODY]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
         let (mut matches, mut title_matches, mut notes) = (Vec::new(), Vec::new(), Vec::new());
         if let Some(q) = query {
             let prepared = self.prepare(q, Combine::Any, &Scope::default(), false, 0)?;
@@ -365,8 +369,8 @@ impl OpenSearch {
                         "pre_tags": [answer::PRE], "post_tags": [answer::POST],
                         "highlight_query": prepared.query,
                         "fields": {
-                            "body": {"type": "unified", "number_of_fragments": 0},
-                            "title": {"type": "unified", "number_of_fragments": 0},
+                            field::BODY: {"type": "unified", "number_of_fragments": 0},
+                            field::TITLE: {"type": "unified", "number_of_fragments": 0},
                         },
                     },
                 })),
@@ -380,8 +384,8 @@ impl OpenSearch {
                     .map(|(_, ranges)| ranges)
                     .unwrap_or_default()
             };
-            matches = ranges("body", &body);
-            title_matches = ranges("title", &article.title);
+            matches = ranges(field::BODY, &body);
+            title_matches = ranges(field::TITLE, &article.title);
         }
         Ok(Shown {
             lede_json: JSON_VERSION,
@@ -460,20 +464,20 @@ fn search_path(sort: Sort) -> String {
 /// The order of hits, ties broken by path (then id) as the local engine does.
 fn sort(sort: Sort) -> Value {
     match sort {
-        Sort::Relevance => json!([{"_score": "desc"}, {"path": "asc"}, {"id": "asc"}]),
-        Sort::Newest => json!([{"date": {"order": "desc", "missing": "_last"}},
-            {"path": "asc"}, {"id": "asc"}]),
-        Sort::Oldest => json!([{"date": {"order": "asc", "missing": "_last"}},
-            {"path": "asc"}, {"id": "asc"}]),
+        Sort::Relevance => json!([{"_score": "desc"}, {field::PATH: "asc"}, {field::ID: "asc"}]),
+        Sort::Newest => json!([{field::DATE: {"order": "desc", "missing": "_last"}},
+            {field::PATH: "asc"}, {field::ID: "asc"}]),
+        Sort::Oldest => json!([{field::DATE: {"order": "asc", "missing": "_last"}},
+            {field::PATH: "asc"}, {field::ID: "asc"}]),
     }
 }
 
 /// The stored fields a hit needs (the body only for passages).
 fn source(passages: usize) -> Value {
     if passages > 0 {
-        json!({"excludes": ["file_size", "file_mtime"]})
+        json!({"excludes": [field::FILE_SIZE, field::FILE_MTIME]})
     } else {
-        json!({"excludes": ["body", "file_size", "file_mtime"]})
+        json!({"excludes": [field::BODY, field::FILE_SIZE, field::FILE_MTIME]})
     }
 }
 
@@ -482,9 +486,9 @@ fn source(passages: usize) -> Value {
 /// the body when nothing in it matched. (`number_of_fragments: 0` is the whole field, so
 /// the body is not asked for when no passage is.)
 fn highlight(passages: usize) -> Value {
-    let mut fields = json!({"title": {"type": "unified", "number_of_fragments": 0}});
+    let mut fields = json!({field::TITLE: {"type": "unified", "number_of_fragments": 0}});
     if passages > 0 {
-        fields["body"] = json!({"type": "unified", "fragment_size": 400,
+        fields[field::BODY] = json!({"type": "unified", "fragment_size": 400,
             "number_of_fragments": passages, "no_match_size": 200});
     }
     json!({"pre_tags": [answer::PRE], "post_tags": [answer::POST], "fields": fields})

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::OpenSearch;
+use super::answer::{facet_field, field};
 use super::client::Method;
 use crate::error::{Error, Result};
 use crate::model::trend::{TrendCounts, trend_results};
@@ -29,14 +30,6 @@ fn calendar(interval: Interval) -> &'static str {
     }
 }
 
-fn split_field(field: FacetField) -> String {
-    match field {
-        FacetField::Section => "section".into(),
-        FacetField::Format => "format".into(),
-        f => format!("{}.raw", f.name()),
-    }
-}
-
 impl OpenSearch {
     fn counts(
         &self,
@@ -45,12 +38,12 @@ impl OpenSearch {
         split: Option<FacetField>,
     ) -> Result<Counts> {
         let per_date = json!({
-            "dated": {"date_histogram": {"field": "date",
+            "dated": {"date_histogram": {"field": field::DATE,
                 "calendar_interval": calendar(req.interval), "min_doc_count": 1}},
-            "undated": {"missing": {"field": "date"}},
+            "undated": {"missing": {"field": field::DATE}},
         });
         let aggs = match split {
-            Some(f) => json!({"split": {"terms": {"field": split_field(f), "size": 10_000,
+            Some(f) => json!({"split": {"terms": {"field": facet_field(f), "size": 10_000,
                 "missing": ""}, "aggs": per_date}}),
             None => per_date,
         };
