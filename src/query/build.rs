@@ -66,15 +66,45 @@ pub struct Builder {
     pub depth: usize,
 }
 
+/// Why `w/N` or `pre/N` with nothing on one side cannot be searched (by either engine).
+pub fn lone_near(within: u32, ordered: bool) -> String {
+    format!("'{}' needs a word on each side", op_name(within, ordered))
+}
+
+/// The two terms of `a w/N b` or `a pre/N b`, for either engine: one analysed term on each
+/// side, at most [`MAX_PROXIMITY`] words apart.
+pub fn near_terms(
+    analyzer: &mut TextAnalyzer,
+    a: &Word,
+    b: &Word,
+    within: u32,
+    ordered: bool,
+) -> Result<(String, String), String> {
+    let mut one = |word: &Word| -> Result<String, String> {
+        match analyzer::tokens(analyzer, &word.text).as_slice() {
+            [t] => Ok(t.text.clone()),
+            _ => Err(format!(
+                "'{}': proximity takes one word on each side",
+                word.text
+            )),
+        }
+    };
+    let terms = (one(a)?, one(b)?);
+    if within > MAX_PROXIMITY {
+        return Err(format!(
+            "'{}': at most {MAX_PROXIMITY} words apart",
+            op_name(within, ordered)
+        ));
+    }
+    Ok(terms)
+}
+
 impl Builder {
     /// The query for `node` and how it combines with its siblings; `None` when it holds no
     /// words at all (a lone dash, say), so it neither requires nor excludes anything.
     pub fn build(&mut self, node: &Node) -> Result<Option<Clause>, String> {
         match node {
-            Node::LoneNear { within, ordered } => Err(format!(
-                "'{}' needs a word on each side",
-                op_name(*within, *ordered)
-            )),
+            Node::LoneNear { within, ordered } => Err(lone_near(*within, *ordered)),
             Node::Near {
                 a,
                 b,
@@ -453,23 +483,7 @@ impl Builder {
         within: u32,
         ordered: bool,
     ) -> Result<Box<dyn Query>, String> {
-        let one = |analyzer: &mut TextAnalyzer, word: &Word| -> Result<String, String> {
-            let tokens = analyzer::tokens(analyzer, &word.text);
-            match tokens.as_slice() {
-                [t] => Ok(t.text.clone()),
-                _ => Err(format!(
-                    "'{}': proximity takes one word on each side",
-                    word.text
-                )),
-            }
-        };
-        let (ta, tb) = (one(&mut self.analyzer, a)?, one(&mut self.analyzer, b)?);
-        if within > MAX_PROXIMITY {
-            return Err(format!(
-                "'{}': at most {MAX_PROXIMITY} words apart",
-                op_name(within, ordered)
-            ));
-        }
+        let (ta, tb) = near_terms(&mut self.analyzer, a, b, within, ordered)?;
         let mut orders = vec![(ta.clone(), tb.clone())];
         if !ordered {
             orders.push((tb, ta));

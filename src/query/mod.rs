@@ -35,7 +35,9 @@ pub use crate::model::FieldName;
 use ast::Node;
 pub use ast::{Word, is_hyphen};
 use build::{Builder, parser_message};
-pub use build::{MAX_FUZZY_DISTANCE, MAX_PROXIMITY, MIN_PREFIX_CHARS, stem_prefixes};
+pub use build::{
+    MAX_FUZZY_DISTANCE, MAX_PROXIMITY, MIN_PREFIX_CHARS, lone_near, near_terms, stem_prefixes,
+};
 pub use patterns::Pattern;
 pub use reading::reading;
 pub(crate) use scope::{filter_term, scoped};

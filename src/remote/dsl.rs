@@ -16,7 +16,7 @@ use crate::index::analyzer::{self, Analysis};
 use crate::model::fields::section_path;
 use crate::model::{Combine, FacetField, Scope, dates};
 use crate::query::{
-    FieldName, MAX_FUZZY_DISTANCE, MAX_PROXIMITY, MAX_PROXIMITY_PAIRS, MIN_PREFIX_CHARS, Ranking,
+    self, FieldName, MAX_FUZZY_DISTANCE, MAX_PROXIMITY_PAIRS, MIN_PREFIX_CHARS, Ranking,
     Tree as Node, Word,
 };
 
@@ -168,10 +168,7 @@ impl Dsl {
     /// words at all.
     fn build(&mut self, node: &Node) -> Result<Option<(Occur, Value)>, String> {
         match node {
-            Node::LoneNear { within, ordered } => Err(format!(
-                "'{}/{within}' needs a word on each side",
-                if *ordered { "pre" } else { "w" }
-            )),
+            Node::LoneNear { within, ordered } => Err(query::lone_near(*within, *ordered)),
             Node::Near {
                 a,
                 b,
@@ -347,23 +344,7 @@ impl Dsl {
     }
 
     fn near(&mut self, a: &Word, b: &Word, within: u32, ordered: bool) -> Result<Value, String> {
-        let mut one = |word: &Word| -> Result<String, String> {
-            let tokens = analyzer::tokens(&mut self.analyzer, &word.text);
-            match tokens.as_slice() {
-                [t] => Ok(t.text.clone()),
-                _ => Err(format!(
-                    "'{}': proximity takes one word on each side",
-                    word.text
-                )),
-            }
-        };
-        let (ta, tb) = (one(a)?, one(b)?);
-        if within > MAX_PROXIMITY {
-            return Err(format!(
-                "'{}/{within}': at most {MAX_PROXIMITY} words apart",
-                if ordered { "pre" } else { "w" }
-            ));
-        }
+        let (ta, tb) = query::near_terms(&mut self.analyzer, a, b, within, ordered)?;
         // `within` words apart is `within - 1` words between.
         Ok(self.per_field(a, |field, boost| {
             json!({"span_near": {
