@@ -43,6 +43,11 @@ impl Article {
         !self.title.trim().is_empty() || !self.body.trim().is_empty()
     }
 
+    /// The section path as results show it: `/outer/inner`, `/` for none.
+    pub fn section_path(&self) -> String {
+        format!("/{}", self.section.join("/"))
+    }
+
     /// Number of words in title and body, counted as runs of letters and digits.
     pub fn word_count(&self) -> u64 {
         count_words(&self.title) + count_words(&self.body)

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use jiff::Timestamp;
 use serde::Serialize;
 
+use super::article::Article;
 use super::fields::FacetField;
 use super::request::{Combine, FacetRequest, Interval};
 
@@ -65,6 +66,37 @@ pub struct Hit {
     /// group, the copies it stands for.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub copies: Vec<String>,
+}
+
+impl Hit {
+    /// The hit for `article` at `rank`: its metadata, with no passages, highlights or copies
+    /// yet (the engine adds those). The one place an article becomes a hit; `Hit` repeats
+    /// `Article`'s fields rather than nesting them because its JSON keys keep their order
+    /// (`title_highlights` after `title`), which docs/output.md documents as stable.
+    pub fn of(article: Article, rank: usize, score: Option<f32>) -> Hit {
+        Hit {
+            rank,
+            score,
+            section: article.section_path(),
+            word_count: article.word_count(),
+            format: article.format,
+            id: article.id,
+            path: article.path,
+            title: article.title,
+            title_highlights: Vec::new(),
+            authors: article.authors,
+            date: article.date,
+            source: article.source,
+            topics: article.topics,
+            places: article.places,
+            people: article.people,
+            orgs: article.orgs,
+            language: article.language,
+            url: article.url,
+            passages: Vec::new(),
+            copies: Vec::new(),
+        }
+    }
 }
 
 /// One passage of an article's body.

@@ -57,7 +57,7 @@ pub fn document(a: &Article, size: u64, mtime_ns: u64) -> Value {
         field::AUTHOR: a.authors,
         field::DATE: a.date.map(|d| d.to_string()),
         field::SOURCE: a.source,
-        field::SECTION: format!("/{}", a.section.join("/")),
+        field::SECTION: a.section_path(),
         field::TOPIC: a.topics,
         field::PLACE: a.places,
         field::PERSON: a.people,
@@ -86,52 +86,65 @@ fn string(v: &Value) -> Option<String> {
     strings(v).into_iter().next()
 }
 
-/// A search hit (`_source`, `_score`, `highlight`) as lede's [`Hit`].
-pub fn hit(doc: &Value, rank: usize, scored: bool, passages: usize) -> Hit {
-    let src = &doc["_source"];
+/// A document's `_source` read back as the [`Article`] [`document`] made of it (without the
+/// body when the search left it out).
+fn article(src: &Value) -> Article {
     let format = src[field::FORMAT].as_str().unwrap_or("txt");
-    let body = src[field::BODY].as_str().unwrap_or("");
-    let fragments = strings(&doc["highlight"][field::BODY]);
-    let title = string(&src[field::TITLE]).unwrap_or_default();
-    let title_highlights = string(&doc["highlight"][field::TITLE])
-        .map(|marked| unmark(&marked))
-        .filter(|(text, _)| *text == title)
-        .map(|(_, ranges)| ranges)
-        .unwrap_or_default();
-    Hit {
-        rank,
-        score: if scored {
-            doc["_score"].as_f64().map(|s| s as f32)
-        } else {
-            None
-        },
+    Article {
         id: string(&src[field::ID]).unwrap_or_default(),
         path: string(&src[field::PATH]).unwrap_or_default(),
-        title,
-        title_highlights,
-        // Near-duplicate groups are computed by the local indexer only.
-        copies: Vec::new(),
+        title: string(&src[field::TITLE]).unwrap_or_default(),
+        body: string(&src[field::BODY]).unwrap_or_default(),
         authors: strings(&src[field::AUTHOR]),
         date: src[field::DATE].as_str().and_then(|d| d.parse().ok()),
         source: string(&src[field::SOURCE]),
-        section: string(&src[field::SECTION]).unwrap_or_else(|| "/".into()),
+        section: string(&src[field::SECTION])
+            .unwrap_or_default()
+            .split('/')
+            .filter(|part| !part.is_empty())
+            .map(str::to_string)
+            .collect(),
         topics: strings(&src[field::TOPIC]),
         places: strings(&src[field::PLACE]),
         people: strings(&src[field::PERSON]),
         orgs: strings(&src[field::ORG]),
         language: string(&src[field::LANGUAGE]),
         url: string(&src[field::URL]),
-        word_count: src[field::WORD_COUNT].as_u64().unwrap_or(0),
         format: ARTICLE_FORMATS
             .iter()
             .find(|f| **f == format)
             .copied()
             .unwrap_or("txt"),
-        passages: fragments
-            .iter()
-            .filter_map(|f| passage(body, f))
-            .take(passages)
-            .collect(),
+    }
+}
+
+/// A search hit (`_source`, `_score`, `highlight`) as lede's [`Hit`].
+pub fn hit(doc: &Value, rank: usize, scored: bool, passages: usize) -> Hit {
+    let src = &doc["_source"];
+    let article = article(src);
+    let fragments = strings(&doc["highlight"][field::BODY]);
+    let title_highlights = string(&doc["highlight"][field::TITLE])
+        .map(|marked| unmark(&marked))
+        .filter(|(text, _)| *text == article.title)
+        .map(|(_, ranges)| ranges)
+        .unwrap_or_default();
+    let passages = fragments
+        .iter()
+        .filter_map(|f| passage(&article.body, f))
+        .take(passages)
+        .collect();
+    let score = if scored {
+        doc["_score"].as_f64().map(|s| s as f32)
+    } else {
+        None
+    };
+    Hit {
+        title_highlights,
+        passages,
+        // Stored: a search leaves the body out of `_source`. Near-duplicate groups (copies)
+        // are the local indexer's only.
+        word_count: src[field::WORD_COUNT].as_u64().unwrap_or(0),
+        ..Hit::of(article, rank, score)
     }
 }
 

@@ -19,28 +19,10 @@ pub(super) fn hit(
     finder: &mut PassageFinder,
     passages: usize,
 ) -> Hit {
-    let a = fields.article(doc);
+    let article = fields.article(doc);
     Hit {
-        rank,
-        score,
-        passages: finder.passages(&a.body, passages),
-        copies: Vec::new(),
-        section: format!("/{}", a.section.join("/")),
-        word_count: a.word_count(),
-        format: a.format,
-        id: a.id,
-        path: a.path,
-        title: a.title,
-        title_highlights: Vec::new(),
-        authors: a.authors,
-        date: a.date,
-        source: a.source,
-        topics: a.topics,
-        places: a.places,
-        people: a.people,
-        orgs: a.orgs,
-        language: a.language,
-        url: a.url,
+        passages: finder.passages(&article.body, passages),
+        ..Hit::of(article, rank, score)
     }
 }
 
