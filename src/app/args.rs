@@ -122,12 +122,15 @@ pub enum Command {
     /// Serve a search page and a JSON API over HTTP, until Ctrl-C.
     ///
     /// Prints one line with the address (`http://127.0.0.1:7700`) when it is ready. The API
-    /// answers with the JSON `--json` prints: /api/search, /api/trend, /api/articles/ID,
-    /// /api/stats, /api/health. New commits to the index are seen without a restart.
+    /// answers with the JSON `--json` prints: /api/search, /api/trend, /api/terms,
+    /// /api/articles/ID, /api/saved, /api/stats, /api/health. New commits to the index are
+    /// seen without a restart. With --opensearch, the page and the API search the cluster's
+    /// index (terms and saved searches need a local index).
     #[command(after_help = "Examples:\n  \
         lede serve                           this machine only, on port 7700\n  \
         lede serve --index ~/archive-index --listen 127.0.0.1:0\n  \
-        lede serve --listen 0.0.0.0:7700     everyone who can reach this machine")]
+        lede serve --listen 0.0.0.0:7700     everyone who can reach this machine\n  \
+        lede serve --opensearch http://localhost:9200/news")]
     Serve(ServeArgs),
     /// List the words and two-word phrases significant in QUERY's matches against the whole
     /// index, by JLH score, with their document counts in both (docs/newsroom.md).
@@ -144,6 +147,9 @@ pub enum Command {
 pub struct ServeArgs {
     #[command(flatten)]
     pub index: IndexDir,
+
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 
     /// The address to listen on, IP:PORT (port 0 picks a free one). Only this machine can
     /// connect to the default; any other address lets everyone who can reach it search and

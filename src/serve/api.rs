@@ -10,12 +10,12 @@ use axum::extract::{Path as UrlPath, RawQuery, State};
 use axum::http::StatusCode;
 use serde::Serialize;
 
-use crate::model::{Backend, JSON_VERSION};
+use crate::model::JSON_VERSION;
 use crate::output;
 
 use super::params::{Params, check_query, search_request, terms_request, trend_request};
 use super::reply::{ApiError, ApiResult, json_line, json_response};
-use super::state::{Shared, blocking};
+use super::state::{Shared, blocking, searching};
 
 pub async fn not_found() -> ApiError {
     ApiError::with(
@@ -39,8 +39,14 @@ pub async fn health(State(shared): State<Arc<Shared>>) -> ApiResult {
         status: &'static str,
         articles: u64,
     }
-    shared.refuse_if_damaged()?;
-    let articles = shared.engine().num_articles();
+    let articles = match shared.engine() {
+        Ok(engine) => {
+            shared.refuse_if_damaged()?;
+            engine.num_articles()
+        }
+        // A cluster: ask it (which also says whether it answers).
+        Err(_) => searching(&shared, |backend| Ok(backend.stats()?.articles)).await?,
+    };
     Ok(json_response(json_line(&Health {
         lede_json: JSON_VERSION,
         status: "ok",
@@ -50,8 +56,8 @@ pub async fn health(State(shared): State<Arc<Shared>>) -> ApiResult {
 
 pub async fn search(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> ApiResult {
     let req = search_request(&Params::parse(raw.as_deref())?)?;
-    let body = blocking(&shared, move |engine| {
-        let results = Backend::search(engine, &req)?;
+    let body = searching(&shared, move |backend| {
+        let results = backend.search(&req)?;
         let mut out = Vec::new();
         output::write_json(&mut out, &results).map_err(ApiError::internal)?;
         Ok(out)
@@ -62,10 +68,7 @@ pub async fn search(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery) 
 
 pub async fn trend(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> ApiResult {
     let req = trend_request(&Params::parse(raw.as_deref())?)?;
-    let body = blocking(&shared, move |engine| {
-        json_line(&Backend::trend(engine, &req)?)
-    })
-    .await?;
+    let body = searching(&shared, move |backend| json_line(&backend.trend(&req)?)).await?;
     Ok(json_response(body))
 }
 
@@ -91,8 +94,8 @@ pub async fn article(
     let params = Params::parse(raw.as_deref())?;
     params.only(&["q"])?;
     let query = params.one("q")?.map(check_query).transpose()?;
-    let body = blocking(&shared, move |engine| {
-        json_line(&Backend::show(engine, &id, query.as_deref())?)
+    let body = searching(&shared, move |backend| {
+        json_line(&backend.show(&id, query.as_deref())?)
     })
     .await?;
     Ok(json_response(body))
@@ -100,6 +103,6 @@ pub async fn article(
 
 pub async fn stats(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> ApiResult {
     Params::parse(raw.as_deref())?.only(&[])?;
-    let body = blocking(&shared, move |engine| json_line(&Backend::stats(engine)?)).await?;
+    let body = searching(&shared, move |backend| json_line(&backend.stats()?)).await?;
     Ok(json_response(body))
 }

@@ -1,13 +1,16 @@
-//! `lede serve`: a thin HTTP adapter over the same library calls the CLI makes. This file owns
-//! starting and stopping (the runtime, the listener, the signals, the reload thread) and the
-//! routes; what each route does is in its own file:
+//! `lede serve`: a thin HTTP adapter over the same library calls the CLI makes, on a local
+//! index or (search, trend, articles, stats) on an OpenSearch index through the same
+//! [`Backend`](crate::Backend) trait. This file owns starting and stopping (the runtime, the
+//! listener, the signals, the reload thread) and the routes; what each route does is in its
+//! own file:
 //!
 //! - `params.rs`: query strings (and saved searches' JSON bodies) into the library's requests,
 //!   with the limits;
 //! - `api.rs`: the read-only endpoints (search, trend, terms, articles, stats, health);
 //! - `saved.rs`: saved searches (list, run, feed; add and remove from this machine only);
 //! - `reply.rs`: JSON bodies and errors with fitting statuses;
-//! - `state.rs`: the engine over the last commit, reloading, the blocking threads;
+//! - `state.rs`: what is searched (the engine over the last commit, or the cluster),
+//!   reloading, the blocking threads;
 //! - `page.rs`: the search page, compiled into the binary (there is no file serving at all).
 //!
 //! Every JSON body is written by the code `--json` uses, so the API has the CLI's schema
@@ -29,6 +32,7 @@ use axum::Router;
 use axum::routing::get;
 
 use crate::error::{Error, Result};
+use crate::remote::OpenSearch;
 use crate::search::Engine;
 
 pub use params::{
@@ -44,6 +48,23 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:7700";
 /// the address bound (the port chosen, when port 0 was asked for) before the first request.
 pub fn serve(dir: &Path, listen: SocketAddr, ready: impl FnOnce(SocketAddr)) -> Result<()> {
     let engine = Engine::open(dir)?;
+    let shared = state::Shared::new(dir, engine, listen.ip().is_loopback());
+    run(shared, listen, ready)
+}
+
+/// Serves the OpenSearch index `os` as [`serve`] serves a folder: the page, search, trend,
+/// articles and stats (significant terms and saved searches answer 501: they read a local
+/// index).
+pub fn serve_cluster(
+    os: OpenSearch,
+    listen: SocketAddr,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<()> {
+    let shared = state::Shared::cluster(os, listen.ip().is_loopback());
+    run(shared, listen, ready)
+}
+
+fn run(shared: state::Shared, listen: SocketAddr, ready: impl FnOnce(SocketAddr)) -> Result<()> {
     let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(cpus.min(4))
@@ -52,14 +73,17 @@ pub fn serve(dir: &Path, listen: SocketAddr, ready: impl FnOnce(SocketAddr)) -> 
         .enable_all()
         .build()
         .map_err(|e| Error::io("the server's threads", e))?;
-    let shared = Arc::new(state::Shared::new(dir, engine, listen.ip().is_loopback()));
+    let shared = Arc::new(shared);
     let stop = Arc::new(AtomicBool::new(false));
-    let reloader = {
+    let reloader = if shared.is_local() {
         let (shared, stop) = (shared.clone(), stop.clone());
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("lede-reload".into())
             .spawn(move || state::reload_loop(&shared, &stop))
-            .map_err(|e| Error::io("the reload thread", e))?
+            .map_err(|e| Error::io("the reload thread", e))?;
+        Some(thread)
+    } else {
+        None
     };
     let served = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen)
@@ -73,7 +97,9 @@ pub fn serve(dir: &Path, listen: SocketAddr, ready: impl FnOnce(SocketAddr)) -> 
             .map_err(|e| Error::io(listen.to_string(), e))
     });
     stop.store(true, Ordering::SeqCst);
-    let _ = reloader.join();
+    if let Some(reloader) = reloader {
+        let _ = reloader.join();
+    }
     served
 }
 

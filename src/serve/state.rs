@@ -1,14 +1,19 @@
-//! What every handler shares: the index folder, the engine over its last commit (swapped in
-//! by the reload thread when a commit lands), what is wrong with the index when it was found
-//! damaged (every request answers that, until a new commit opens), whether changes are
-//! accepted, and [`blocking`], which runs library calls off the async threads.
+//! What every handler shares: what it searches (the engine over a local index's last commit,
+//! swapped in by the reload thread when a commit lands; or an OpenSearch index), what is wrong
+//! with a local index found damaged (every request answers that, until a new commit opens),
+//! whether changes are accepted, and [`searching`] and [`blocking`], which run library calls
+//! off the async threads: any [`Backend`], or the local engine only.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
 
+use axum::http::StatusCode;
+
 use crate::error::Error;
+use crate::model::Backend;
+use crate::remote::OpenSearch;
 use crate::search::Engine;
 
 use super::reply::ApiError;
@@ -16,9 +21,18 @@ use super::reply::ApiError;
 /// How often the index folder is checked for a new commit.
 const RELOAD_EVERY: Duration = Duration::from_millis(250);
 
+/// What the server searches.
+enum Source {
+    /// An index folder, its engine replaced at each commit.
+    Local(RwLock<Arc<Engine>>),
+    /// An OpenSearch index: the cluster sees its own commits.
+    Cluster(Arc<OpenSearch>),
+}
+
 pub struct Shared {
+    /// The index folder (for a cluster, its address, named in messages only).
     pub dir: PathBuf,
-    engine: RwLock<Arc<Engine>>,
+    source: Source,
     damage: RwLock<Option<String>>,
     /// The server listens on a loopback address only, so that saved searches may be changed.
     pub loopback: bool,
@@ -35,9 +49,22 @@ pub struct Shared {
 
 impl Shared {
     pub fn new(dir: &Path, engine: Engine, loopback: bool) -> Shared {
+        Shared::with(
+            dir.to_path_buf(),
+            Source::Local(RwLock::new(Arc::new(engine))),
+            loopback,
+        )
+    }
+
+    pub fn cluster(os: OpenSearch, loopback: bool) -> Shared {
+        let target = PathBuf::from(os.target());
+        Shared::with(target, Source::Cluster(Arc::new(os)), loopback)
+    }
+
+    fn with(dir: PathBuf, source: Source, loopback: bool) -> Shared {
         Shared {
-            dir: dir.to_path_buf(),
-            engine: RwLock::new(Arc::new(engine)),
+            dir,
+            source,
             damage: RwLock::new(None),
             loopback,
             saved_writes: Mutex::new(()),
@@ -45,11 +72,28 @@ impl Shared {
         }
     }
 
-    pub fn engine(&self) -> Arc<Engine> {
-        self.engine
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
+    /// The engine over the last commit, or for a cluster what to answer instead: what needs
+    /// the local index (significant terms, saved searches) is not served over a cluster.
+    pub fn engine(&self) -> std::result::Result<Arc<Engine>, ApiError> {
+        match &self.source {
+            Source::Local(engine) => Ok(engine
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .clone()),
+            Source::Cluster(os) => Err(ApiError::with(
+                StatusCode::NOT_IMPLEMENTED,
+                format!(
+                    "this server searches the OpenSearch index {}: significant terms and saved \
+                     searches need a local index (lede serve --index DIR)",
+                    os.target()
+                ),
+            )),
+        }
+    }
+
+    /// Whether the server searches a local index (which the reload thread watches).
+    pub fn is_local(&self) -> bool {
+        matches!(self.source, Source::Local(_))
     }
 
     fn damage(&self) -> Option<String> {
@@ -103,11 +147,13 @@ pub fn reload_loop(shared: &Shared, stop: &AtomicBool) {
     while !stop.load(Ordering::SeqCst) {
         std::thread::sleep(RELOAD_EVERY);
         let now = commit_stamp(&shared.dir);
+        let Source::Local(current) = &shared.source else {
+            return;
+        };
         if now.is_some() && now != seen {
             match Engine::open(&shared.dir) {
                 Ok(engine) => {
-                    *shared
-                        .engine
+                    *current
                         .write()
                         .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(engine);
                     shared.set_damage(None);
@@ -120,22 +166,50 @@ pub fn reload_loop(shared: &Shared, stop: &AtomicBool) {
                 Err(_) => {}
             }
         } else if shared.damage().is_none()
-            && let Err(e @ Error::Damaged { .. }) = shared.engine().check_files()
+            && let Err(e @ Error::Damaged { .. }) = current
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .check_files()
         {
             shared.set_damage(Some(e.to_string()));
         }
     }
 }
 
-/// Runs `f` on a blocking thread with the current engine. A panic in it becomes a 500 (the
-/// server goes on).
+/// Runs `f` on a blocking thread with the local engine (refused over a cluster). A panic in
+/// it becomes a 500 (the server goes on).
 pub async fn blocking<T: Send + 'static>(
     shared: &Arc<Shared>,
     f: impl FnOnce(&Engine) -> std::result::Result<T, ApiError> + Send + 'static,
 ) -> std::result::Result<T, ApiError> {
     shared.refuse_if_damaged()?;
-    let engine = shared.engine();
-    tokio::task::spawn_blocking(move || f(&engine))
+    let engine = shared.engine()?;
+    off_async(move || f(&engine)).await
+}
+
+/// Runs `f` on a blocking thread with what the server searches, local or cluster: the one
+/// search API, [`Backend`].
+pub async fn searching<T: Send + 'static>(
+    shared: &Arc<Shared>,
+    f: impl FnOnce(&dyn Backend) -> std::result::Result<T, ApiError> + Send + 'static,
+) -> std::result::Result<T, ApiError> {
+    shared.refuse_if_damaged()?;
+    match &shared.source {
+        Source::Local(_) => {
+            let engine = shared.engine()?;
+            off_async(move || f(&*engine)).await
+        }
+        Source::Cluster(os) => {
+            let os = os.clone();
+            off_async(move || f(&*os)).await
+        }
+    }
+}
+
+async fn off_async<T: Send + 'static>(
+    f: impl FnOnce() -> std::result::Result<T, ApiError> + Send + 'static,
+) -> std::result::Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
         .await
         .unwrap_or_else(|e| Err(ApiError::internal(format!("the search failed: {e}"))))
 }

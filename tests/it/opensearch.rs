@@ -54,14 +54,14 @@ fn the_test_cluster_is_green_with_its_analysis_plugins() {
 }
 
 /// A fresh index name on the test cluster for `test`, and the `--opensearch` target for it.
-fn target(url: &str, test: &str) -> (String, String) {
+pub fn target(url: &str, test: &str) -> (String, String) {
     let name = format!("lede-it-{test}-{}", std::process::id());
     let target = format!("{url}/{name}");
     drop_index(&target);
     (name, target)
 }
 
-fn drop_index(target: &str) {
+pub fn drop_index(target: &str) {
     let os = lede::OpenSearch::connect(target).unwrap();
     let _ = os.client().send(
         lede::remote::client::Method::Delete,
@@ -94,7 +94,7 @@ fn json_of(env: &TestEnv, args: &[&str]) -> serde_json::Value {
 
 /// A small corpus written for these tests: the three spellings of the compound, metadata to
 /// count, dates over two years, and words for phrases, proximity, prefixes and fuzzy words.
-fn agreement_corpus(env: &TestEnv) {
+pub fn agreement_corpus(env: &TestEnv) {
     spellings_corpus(env);
     env.write(
         "corpus/economy/2023-05-02-grain.json",

@@ -24,8 +24,15 @@ struct Server {
 impl Server {
     /// Starts `lede serve --index INDEX --listen 127.0.0.1:0` in `dir` and waits for its line.
     fn start(dir: &Path, index: &str) -> Server {
+        Server::start_with(dir, &["--index", index])
+    }
+
+    /// Starts `lede serve ARGS --listen 127.0.0.1:0` in `dir` and waits for its line.
+    fn start_with(dir: &Path, args: &[&str]) -> Server {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("lede"))
-            .args(["serve", "--index", index, "--listen", "127.0.0.1:0"])
+            .arg("serve")
+            .args(args)
+            .args(["--listen", "127.0.0.1:0"])
             .current_dir(dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -326,6 +333,80 @@ fn serve_api_json_is_the_cli_json() {
     let health = server.json("/api/health");
     assert_eq!(health["status"], "ok");
     assert_eq!(health["lede_json"], 1);
+}
+
+/// `lede serve --opensearch`: the same API over a cluster's index, through the same `Backend`;
+/// what reads a local index only says so.
+#[test]
+fn serve_over_opensearch_answers_as_the_cli_over_opensearch() {
+    let Some(url) =
+        crate::opensearch::cluster_url("serve_over_opensearch_answers_as_the_cli_over_opensearch")
+    else {
+        return;
+    };
+    let env = TestEnv::new();
+    crate::opensearch::agreement_corpus(&env);
+    let (_, remote) = crate::opensearch::target(&url, "serve");
+    let (code, _, err) = env.run(&["index", "corpus", "--opensearch", &remote, "-q"]);
+    assert_eq!(code, 0, "{err}");
+    let server = Server::start_with(env.path(), &["--opensearch", &remote]);
+    let health = server.json("/api/health");
+    assert_eq!(
+        (health["status"].as_str(), health["articles"].as_u64()),
+        (Some("ok"), Some(7))
+    );
+    let article = server.json("/api/search?q=ferry&limit=1")["hits"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(article, "corpus/economy/2023-11-20-ferry.txt");
+    let cases: Vec<(String, Vec<&str>)> = vec![
+        (
+            "/api/search?q=anti-satellite&facet=year&facet=author".into(),
+            vec![
+                "search",
+                "anti-satellite",
+                "--facet",
+                "year",
+                "--facet",
+                "author",
+            ],
+        ),
+        (
+            "/api/search?q=harbour&sort=newest&since=2023-06".into(),
+            vec![
+                "search", "harbour", "--sort", "newest", "--since", "2023-06",
+            ],
+        ),
+        (
+            "/api/trend?q=harbour&by=year".into(),
+            vec!["trend", "harbour", "--by", "year"],
+        ),
+        (
+            format!("/api/articles/{article}?q=ferry+levy"),
+            vec!["show", &article, "--query", "ferry levy"],
+        ),
+        ("/api/stats".into(), vec!["stats"]),
+    ];
+    for (target, args) in cases {
+        let mut args = args.clone();
+        args.extend(["--opensearch", &remote, "--json"]);
+        let (code, cli, err) = env.run(&args);
+        assert_eq!(code, 0, "lede {args:?}: {err}");
+        let (status, api) = server.get(&target);
+        assert_eq!(status, 200, "{target}: {api}");
+        assert_eq!(
+            without_timing(&api),
+            without_timing(&cli),
+            "GET {target} differs from lede {args:?}"
+        );
+    }
+    for target in ["/api/terms?q=harbour", "/api/saved", "/api/saved/x"] {
+        let (status, body) = server.get(target);
+        assert_eq!(status, 501, "{target}: {body}");
+        assert!(body.contains("need a local index"), "{target}: {body}");
+    }
+    crate::opensearch::drop_index(&remote);
 }
 
 #[test]

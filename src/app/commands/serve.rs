@@ -9,11 +9,7 @@ use crate::app::args::ServeArgs;
 use crate::app::exit::Exit;
 
 pub fn run(args: &ServeArgs) -> Result<Exit> {
-    let dir = args.index.path();
-    if args.index.index.is_none() {
-        build_default(&dir)?;
-    }
-    lede::serve::serve(&dir, args.listen, |addr| {
+    let ready = |addr: std::net::SocketAddr| {
         if !addr.ip().is_loopback() {
             eprintln!(
                 "lede: warning: listening on {addr}: anyone who can reach it can search and \
@@ -22,6 +18,15 @@ pub fn run(args: &ServeArgs) -> Result<Exit> {
         }
         let mut out = io::stdout().lock();
         let _ = writeln!(out, "http://{addr}").and_then(|_| out.flush());
-    })?;
+    };
+    if let Some(os) = args.remote.open()? {
+        lede::serve::serve_cluster(os, args.listen, ready)?;
+        return Ok(Exit::Success);
+    }
+    let dir = args.index.path();
+    if args.index.index.is_none() {
+        build_default(&dir)?;
+    }
+    lede::serve::serve(&dir, args.listen, ready)?;
     Ok(Exit::Success)
 }
