@@ -9,6 +9,7 @@ mod harness;
 mod incremental;
 mod incremental_props;
 mod json_before;
+mod layers;
 mod library;
 mod messy;
 mod newsroom;
