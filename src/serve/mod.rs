@@ -54,12 +54,15 @@ pub fn serve(dir: &Path, listen: SocketAddr, ready: impl FnOnce(SocketAddr)) -> 
 
 /// Serves the OpenSearch index `os` as [`serve`] serves a folder: the page, search, trend,
 /// articles and stats (significant terms and saved searches answer 501: they read a local
-/// index).
+/// index). Fails at once when the cluster does not answer or has no such index.
 pub fn serve_cluster(
     os: OpenSearch,
     listen: SocketAddr,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<()> {
+    // As a folder is opened first: a cluster that cannot answer, or has no such index, is an
+    // error now (exit 2 with the cluster's reason), not a server that fails every request.
+    crate::Backend::stats(&os)?;
     let shared = state::Shared::cluster(os, listen.ip().is_loopback());
     run(shared, listen, ready)
 }

@@ -335,6 +335,26 @@ fn serve_api_json_is_the_cli_json() {
     assert_eq!(health["lede_json"], 1);
 }
 
+/// A cluster that does not answer is an error at start (exit 2, its reason), as a missing
+/// folder is, not a server that fails every request.
+#[test]
+fn serve_over_a_cluster_that_does_not_answer_is_exit_2_at_once() {
+    let env = TestEnv::new();
+    let (code, out, err) = env.run(&[
+        "serve",
+        "--opensearch",
+        "http://127.0.0.1:9/news",
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert_eq!(out, "");
+    assert!(
+        err.starts_with("lede: OpenSearch at 'http://127.0.0.1:9': cannot reach the cluster"),
+        "{err}"
+    );
+}
+
 /// `lede serve --opensearch`: the same API over a cluster's index, through the same `Backend`;
 /// what reads a local index only says so.
 #[test]
