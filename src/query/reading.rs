@@ -10,7 +10,7 @@ use crate::index::analyzer::{self, Analysis};
 use crate::model::FieldName;
 use crate::model::{JSON_VERSION, Reading, WordReading};
 
-/// Reads `text` as [`super::parse`] does and tells how.
+/// Reads `text` as a search does (the same repair, tree and analysis) and tells how.
 pub fn reading(text: &str, analysis: Analysis) -> Result<Reading, QueryError> {
     let read = super::read(text)?;
     let mut analyzer = analysis.query();
