@@ -128,8 +128,19 @@ fn stamp(meta: &fs::Metadata) -> Stamp {
     (meta.len(), mtime_ns, 0)
 }
 
+/// The trailer of tantivy's footer: its length and magic number, 4 bytes each.
+const FOOTER_TRAILER: u64 = 8;
+
 /// Reads a file whole and compares it with the checksum in its footer.
 fn verify(index: &Index, dir: &Path, name: &str) -> Result<()> {
+    // tantivy reads the 8-byte trailer of a file of at least 4 bytes: one of 4 to 7 bytes made
+    // it panic (an overflow) instead of saying the file is short.
+    if fs::metadata(dir.join(name)).is_ok_and(|m| m.len() < FOOTER_TRAILER) {
+        return Err(damaged(
+            dir,
+            format!("its file '{name}' is cut short or overwritten at its end"),
+        ));
+    }
     match index.directory().validate_checksum(Path::new(name)) {
         Ok(true) => Ok(()),
         Ok(false) => Err(damaged(

@@ -304,6 +304,11 @@ fn damage(env: &TestEnv, kind: &str) -> String {
                 .unwrap();
             format!("its file '{id}.store' is cut short or overwritten at its end")
         }
+        // Shorter than the footer's trailer: tantivy itself panicked on 4 to 7 bytes.
+        "idx cut to 7 bytes" => {
+            std::fs::write(file("idx"), b"7 bytes").unwrap();
+            format!("its file '{id}.idx' is cut short or overwritten at its end")
+        }
         "a segment file missing" => {
             std::fs::remove_file(file("term")).unwrap();
             format!("its file '{id}.term' is missing")
@@ -328,9 +333,10 @@ fn damage(env: &TestEnv, kind: &str) -> String {
     }
 }
 
-const DAMAGE: [&str; 4] = [
+const DAMAGE: [&str; 5] = [
     "idx overwritten in the middle",
     "store truncated",
+    "idx cut to 7 bytes",
     "a segment file missing",
     "max_doc wrong in meta.json",
 ];
