@@ -18,7 +18,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::OpenReadError;
-use tantivy::directory::{Directory, META_LOCK};
+use tantivy::directory::{Directory, META_LOCK, ManagedDirectory};
 use tantivy::index::{SegmentComponent, SegmentMeta};
 use tantivy::{Index, ReloadPolicy, Searcher};
 
@@ -141,7 +141,18 @@ fn verify(index: &Index, dir: &Path, name: &str) -> Result<()> {
             format!("its file '{name}' is cut short or overwritten at its end"),
         ));
     }
-    match index.directory().validate_checksum(Path::new(name)) {
+    // Through a directory of its own, which maps the file as it is now: the index's may hold a
+    // mapping made before the file was cut short, and reading past the file's new end through
+    // that kills the process (SIGBUS) instead of failing. (An index in memory has no folder.)
+    let path = Path::new(name);
+    let fresh = tantivy::directory::MmapDirectory::open(dir)
+        .ok()
+        .and_then(|mmap| ManagedDirectory::wrap(Box::new(mmap)).ok());
+    let checked = match fresh {
+        Some(fresh) => fresh.validate_checksum(path),
+        None => index.directory().validate_checksum(path),
+    };
+    match checked {
         Ok(true) => Ok(()),
         Ok(false) => Err(damaged(
             dir,

@@ -698,6 +698,43 @@ fn serve_reports_an_index_damaged_under_it_until_a_rebuild() {
     assert_eq!(server.get("/api/health").0, 200);
 }
 
+/// A segment file cut short in place under the server: its mapping of the file now reaches
+/// past the file's end, and a read there would kill the process (SIGBUS). The damage check
+/// reads the file afresh, so the server says what is wrong and stays up.
+#[test]
+fn serve_survives_a_segment_file_cut_short_under_it() {
+    let env = indexed_env();
+    let server = Server::start(env.path(), "idx");
+    assert_eq!(server.get("/api/search?q=satellite").0, 200);
+    let meta: Value =
+        serde_json::from_slice(&std::fs::read(env.path().join("idx/meta.json")).unwrap()).unwrap();
+    let id = meta["segments"][0]["segment_id"]
+        .as_str()
+        .unwrap()
+        .replace('-', "");
+    let path = env.path().join(format!("idx/{id}.store"));
+    let len = std::fs::metadata(&path).unwrap().len();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(len / 2)
+        .unwrap();
+    let body = await_status(&server, "/api/health", 500);
+    assert!(
+        body.contains(&format!(
+            "its file '{id}.store' is cut short or overwritten at its end"
+        )),
+        "{body}"
+    );
+    assert_eq!(await_status(&server, "/api/search?q=satellite", 500), body);
+    assert_eq!(
+        server.terminate(),
+        Some(0),
+        "the server stopped cleanly, it did not crash"
+    );
+}
+
 #[test]
 fn serve_prints_one_line_and_stops_cleanly_on_sigterm() {
     let env = indexed_env();
