@@ -62,7 +62,8 @@ pub enum Command {
     /// "phrases"~N (within N words), -excluded, +required, AND OR NOT, (groups),
     /// title:word or body:word, and word^2 to boost. Hyphenated words find all spellings:
     /// anti-satellite matches "anti-satellite", "anti satellite" and "antisatellite".
-    /// Pasted text works too: apostrophes and colons are read as words.
+    /// Pasted text works too: apostrophes and colons are read as words. Without --index,
+    /// index/ is searched, built from corpus/ first when it does not exist yet.
     #[command(after_help = "Examples:\n  \
         lede search anti-satellite --passages 3\n  \
         lede search '\"space debris\" -launch' --since 2023 --filter source=reuters\n  \
@@ -124,8 +125,9 @@ pub enum Command {
     /// Prints one line with the address (`http://127.0.0.1:7700`) when it is ready. The API
     /// answers with the JSON `--json` prints: /api/search, /api/trend, /api/terms,
     /// /api/articles/ID, /api/saved, /api/stats, /api/health. New commits to the index are
-    /// seen without a restart. With --opensearch, the page and the API search the cluster's
-    /// index (terms and saved searches need a local index).
+    /// seen without a restart. Without --index, index/ is served, built from corpus/ first
+    /// when it does not exist yet. With --opensearch, the page and the API search the
+    /// cluster's index (terms and saved searches need a local index).
     #[command(after_help = "Examples:\n  \
         lede serve                           this machine only, on port 7700\n  \
         lede serve --index ~/archive-index --listen 127.0.0.1:0\n  \
@@ -263,8 +265,7 @@ pub struct WatchArgs {
 /// The index a command works on (`--index`, declared here only).
 #[derive(Debug, Args)]
 pub struct IndexDir {
-    /// The index folder [default: index; `search` and `serve` build it from corpus first when
-    /// it does not exist yet]
+    /// The index folder [default: index]
     #[arg(long, value_name = "DIR")]
     pub index: Option<PathBuf>,
 }
@@ -317,8 +318,9 @@ impl MatchArgs {
 #[derive(Debug, Args)]
 pub struct RemoteArgs {
     /// Use the index INDEX on an OpenSearch cluster, e.g. http://localhost:9200/news (or set
-    /// LEDE_OPENSEARCH; basic auth from LEDE_OPENSEARCH_USER and LEDE_OPENSEARCH_PASSWORD)
-    #[arg(long, value_name = "URL/INDEX")]
+    /// LEDE_OPENSEARCH, which --index overrides; basic auth from LEDE_OPENSEARCH_USER and
+    /// LEDE_OPENSEARCH_PASSWORD)
+    #[arg(long, value_name = "URL/INDEX", conflicts_with = "index")]
     pub opensearch: Option<String>,
 }
 

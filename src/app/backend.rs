@@ -2,36 +2,42 @@
 //! (or `LEDE_OPENSEARCH`) an index on an OpenSearch cluster. Commands hold a
 //! `Box<dyn Backend>` and do not know which.
 
-use std::path::Path;
-
 use anyhow::Result;
 use lede::remote::OPENSEARCH_VAR;
 use lede::{Backend, Engine, OpenSearch};
 
-use super::args::RemoteArgs;
+use super::args::{IndexDir, RemoteArgs};
 
 impl RemoteArgs {
-    /// The cluster and index asked for: the flag, else the environment variable.
-    pub fn target(&self) -> Option<String> {
+    /// The cluster and index asked for: `--opensearch`, else the environment variable unless
+    /// `--index` names a folder (a flag beats the environment; clap refuses the two flags
+    /// together).
+    pub fn target(&self, index: &IndexDir) -> Option<String> {
         self.opensearch
             .clone()
-            .or_else(|| std::env::var(OPENSEARCH_VAR).ok())
+            .or_else(|| {
+                index
+                    .index
+                    .is_none()
+                    .then(|| std::env::var(OPENSEARCH_VAR).ok())
+                    .flatten()
+            })
             .filter(|t| !t.trim().is_empty())
     }
 
     /// The OpenSearch index asked for, if any.
-    pub fn open(&self) -> Result<Option<OpenSearch>> {
-        Ok(match self.target() {
+    pub fn open(&self, index: &IndexDir) -> Result<Option<OpenSearch>> {
+        Ok(match self.target(index) {
             Some(target) => Some(OpenSearch::connect(&target)?),
             None => None,
         })
     }
 }
 
-/// The backend a command searches: the cluster when one is named, else the index in `dir`.
-pub fn open_backend(remote: &RemoteArgs, dir: &Path) -> Result<Box<dyn Backend>> {
-    Ok(match remote.open()? {
+/// The backend a command searches: the cluster when one is named, else the index folder.
+pub fn open_backend(remote: &RemoteArgs, index: &IndexDir) -> Result<Box<dyn Backend>> {
+    Ok(match remote.open(index)? {
         Some(os) => Box::new(os),
-        None => Box::new(Engine::open(dir)?),
+        None => Box::new(Engine::open(&index.path())?),
     })
 }

@@ -44,13 +44,15 @@ impl TestEnv {
         path
     }
 
-    /// `lede` run from the temp dir, with no colour settings inherited.
+    /// `lede` run from the temp dir, with no colour settings or cluster (`LEDE_OPENSEARCH`)
+    /// inherited from the developer's shell.
     pub fn lede(&self) -> Command {
         let mut cmd = Command::cargo_bin("lede").expect("the lede binary");
         cmd.current_dir(self.dir.path())
             .env_remove("NO_COLOR")
             .env_remove("CLICOLOR_FORCE")
-            .env_remove("CLICOLOR");
+            .env_remove("CLICOLOR")
+            .env_remove("LEDE_OPENSEARCH");
         cmd
     }
 

@@ -411,6 +411,7 @@ fn every_command_prints_what_it_printed_before_the_restructuring() {
             .unwrap()
             .current_dir(root)
             .env_remove("NO_COLOR")
+            .env_remove("LEDE_OPENSEARCH")
             .args(&args)
             .output()
             .unwrap();

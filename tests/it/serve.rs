@@ -30,6 +30,7 @@ impl Server {
     /// Starts `lede serve ARGS --listen 127.0.0.1:0` in `dir` and waits for its line.
     fn start_with(dir: &Path, args: &[&str]) -> Server {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("lede"))
+            .env_remove("LEDE_OPENSEARCH")
             .arg("serve")
             .args(args)
             .args(["--listen", "127.0.0.1:0"])

@@ -130,6 +130,53 @@ fn one_format_flag_group_for_every_command_that_has_formats() {
 }
 
 #[test]
+fn a_folder_and_a_cluster_at_once_are_refused() {
+    for argv in [
+        &[
+            "lede",
+            "search",
+            "x",
+            "--index",
+            "i",
+            "--opensearch",
+            "http://h:9200/n",
+        ][..],
+        &[
+            "lede",
+            "serve",
+            "--opensearch",
+            "http://h:9200/n",
+            "--index",
+            "i",
+        ],
+        &[
+            "lede",
+            "index",
+            "corpus",
+            "--index",
+            "i",
+            "--opensearch",
+            "http://h:9200/n",
+        ],
+        &[
+            "lede",
+            "stats",
+            "--index",
+            "i",
+            "--opensearch",
+            "http://h:9200/n",
+        ],
+    ] {
+        let err = Cli::try_parse_from(argv).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            clap::error::ErrorKind::ArgumentConflict,
+            "{argv:?}"
+        );
+    }
+}
+
+#[test]
 fn index_is_one_flag_with_one_default() {
     for argv in [
         &["lede", "stats"][..],

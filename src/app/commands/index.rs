@@ -16,7 +16,7 @@ pub fn run(args: &IndexArgs) -> Result<Exit> {
     let req = args.to_request();
     let reporter = StderrReporter::new(!args.corpus.quiet);
     let existed = req.index.exists();
-    let summary = match args.remote.open()? {
+    let summary = match args.remote.open(&args.corpus.index)? {
         Some(os) => {
             let layout = Layout {
                 shards: args.shards,

@@ -23,7 +23,7 @@ pub fn run(args: &SearchArgs) -> Result<Exit> {
         out.flush()?;
         return Ok(Exit::Success);
     }
-    if let Some(os) = args.remote.open()? {
+    if let Some(os) = args.remote.open(&args.index)? {
         if args.explain || args.agg.is_some() {
             anyhow::bail!("--explain and --agg need a local index (not --opensearch)");
         }

@@ -19,7 +19,7 @@ pub fn run(args: &ServeArgs) -> Result<Exit> {
         let mut out = io::stdout().lock();
         let _ = writeln!(out, "http://{addr}").and_then(|_| out.flush());
     };
-    if let Some(os) = args.remote.open()? {
+    if let Some(os) = args.remote.open(&args.index)? {
         lede::serve::serve_cluster(os, args.listen, ready)?;
         return Ok(Exit::Success);
     }

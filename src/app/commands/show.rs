@@ -12,7 +12,7 @@ use crate::app::exit::Exit;
 
 pub fn run(args: &ShowArgs) -> Result<Exit> {
     let color = args.color.resolve();
-    let backend = open_backend(&args.remote, &args.index.path())?;
+    let backend = open_backend(&args.remote, &args.index)?;
     let shown = backend.show(&args.article, args.query.as_deref())?;
     print_notes(&shown.notes);
     let mut out = io::BufWriter::new(io::stdout().lock());

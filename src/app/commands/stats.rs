@@ -10,7 +10,7 @@ use crate::app::exit::Exit;
 
 pub fn run(args: &StatsArgs) -> Result<Exit> {
     let printer = args.output.printer()?;
-    let backend = open_backend(&args.remote, &args.index.path())?;
+    let backend = open_backend(&args.remote, &args.index)?;
     let stats = backend.stats()?;
     let mut out = io::stdout().lock();
     printer.stats(&mut out, &stats)?;

@@ -12,7 +12,7 @@ use crate::app::exit::Exit;
 pub fn run(args: &TrendArgs) -> Result<Exit> {
     let req = args.to_request();
     let printer = args.output.printer()?;
-    let backend = open_backend(&args.remote, &args.index.path())?;
+    let backend = open_backend(&args.remote, &args.index)?;
     let results = backend.trend(&req)?;
     print_notes(&results.notes);
     let mut out = io::BufWriter::new(io::stdout().lock());
