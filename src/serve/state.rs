@@ -80,13 +80,11 @@ impl Shared {
                 .read()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .clone()),
-            Source::Cluster(os) => Err(ApiError::with(
+            // The cluster's address is not told to clients: it may be an internal one.
+            Source::Cluster(_) => Err(ApiError::with(
                 StatusCode::NOT_IMPLEMENTED,
-                format!(
-                    "this server searches the OpenSearch index {}: significant terms and saved \
-                     searches need a local index (lede serve --index DIR)",
-                    os.target()
-                ),
+                "this server searches an OpenSearch index: significant terms and saved searches \
+                 need a local index (lede serve --index DIR)",
             )),
         }
     }
