@@ -282,7 +282,7 @@ impl IndexDir {
 /// `--json`, declared here only: commands whose other output is text for people.
 #[derive(Debug, Args)]
 pub struct JsonArg {
-    /// Print JSON, one object (the same as --format json, where there is --format;
+    /// Print JSON (the same as --format json, where there is --format;
     /// docs/output.md gives its keys for every command)
     #[arg(long)]
     pub json: bool,
