@@ -9,6 +9,7 @@
 //! files hold. For anything left (tantivy panics on some bad data), [`guard`] catches the panic
 //! at the engine's boundary and, when the files show damage, reports that instead.
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fs;
@@ -61,6 +62,7 @@ pub fn check_files(index: &Index, dir: &Path) -> Result<()> {
         .and_then(|text| serde_json::from_slice(&text).ok())
         .unwrap_or_default();
     let mut now = BTreeMap::new();
+    let mut reading = None;
     for segment in &metas.segments {
         for name in segment_files(segment) {
             let path = dir.join(&name);
@@ -73,7 +75,8 @@ pub fn check_files(index: &Index, dir: &Path) -> Result<()> {
             };
             let stamp = stamp(&meta);
             if checked.files.get(&name) != Some(&stamp) {
-                verify(index, dir, &name)?;
+                let reading = reading.get_or_insert_with(|| reading_directory(index, dir));
+                verify(reading, dir, &name)?;
             }
             now.insert(name, stamp);
         }
@@ -131,8 +134,19 @@ fn stamp(meta: &fs::Metadata) -> Stamp {
 /// The trailer of tantivy's footer: its length and magic number, 4 bytes each.
 const FOOTER_TRAILER: u64 = 8;
 
-/// Reads a file whole and compares it with the checksum in its footer.
-fn verify(index: &Index, dir: &Path, name: &str) -> Result<()> {
+/// The directory the checks read files through: one of their own, which maps each file as it
+/// is now. The index's may hold a mapping made before a file was cut short, and reading past
+/// the file's new end through that kills the process (SIGBUS) instead of failing. An index in
+/// memory has no folder, and is read through its own directory.
+fn reading_directory<'a>(index: &'a Index, dir: &Path) -> Cow<'a, ManagedDirectory> {
+    tantivy::directory::MmapDirectory::open(dir)
+        .ok()
+        .and_then(|mmap| ManagedDirectory::wrap(Box::new(mmap)).ok())
+        .map_or(Cow::Borrowed(index.directory()), Cow::Owned)
+}
+
+/// Reads a file whole (through `reading`) and compares it with the checksum in its footer.
+fn verify(reading: &ManagedDirectory, dir: &Path, name: &str) -> Result<()> {
     // tantivy reads the 8-byte trailer of a file of at least 4 bytes: one of 4 to 7 bytes made
     // it panic (an overflow) instead of saying the file is short.
     if fs::metadata(dir.join(name)).is_ok_and(|m| m.len() < FOOTER_TRAILER) {
@@ -141,18 +155,7 @@ fn verify(index: &Index, dir: &Path, name: &str) -> Result<()> {
             format!("its file '{name}' is cut short or overwritten at its end"),
         ));
     }
-    // Through a directory of its own, which maps the file as it is now: the index's may hold a
-    // mapping made before the file was cut short, and reading past the file's new end through
-    // that kills the process (SIGBUS) instead of failing. (An index in memory has no folder.)
-    let path = Path::new(name);
-    let fresh = tantivy::directory::MmapDirectory::open(dir)
-        .ok()
-        .and_then(|mmap| ManagedDirectory::wrap(Box::new(mmap)).ok());
-    let checked = match fresh {
-        Some(fresh) => fresh.validate_checksum(path),
-        None => index.directory().validate_checksum(path),
-    };
-    match checked {
+    match reading.validate_checksum(Path::new(name)) {
         Ok(true) => Ok(()),
         Ok(false) => Err(damaged(
             dir,
@@ -287,9 +290,10 @@ fn quiet_inside_guards() {
 /// the segments' document counts, on a reader of its own (a panic there is damage too).
 fn diagnose(index: &Index, dir: &Path) -> Result<()> {
     let metas = index.load_metas().map_err(|e| Error::index(dir, e))?;
+    let reading = reading_directory(index, dir);
     for segment in &metas.segments {
         for name in segment_files(segment) {
-            verify(index, dir, &name)?;
+            verify(&reading, dir, &name)?;
         }
     }
     let reader = panic::catch_unwind(AssertUnwindSafe(|| {

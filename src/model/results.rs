@@ -69,16 +69,17 @@ pub struct Hit {
 }
 
 impl Hit {
-    /// The hit for `article` at `rank`: its metadata, with no passages, highlights or copies
-    /// yet (the engine adds those). The one place an article becomes a hit; `Hit` repeats
+    /// The hit for `article` at `rank`, of `word_count` words (`Article::word_count`, or the
+    /// count stored when the body was not fetched): its metadata, with no passages,
+    /// highlights or copies yet (the engine adds those). The one place an article becomes a hit; `Hit` repeats
     /// `Article`'s fields rather than nesting them because its JSON keys keep their order
     /// (`title_highlights` after `title`), which docs/output.md documents as stable.
-    pub fn of(article: Article, rank: usize, score: Option<f32>) -> Hit {
+    pub fn of(article: Article, rank: usize, score: Option<f32>, word_count: u64) -> Hit {
         Hit {
             rank,
             score,
             section: article.section_path(),
-            word_count: article.word_count(),
+            word_count,
             format: article.format,
             id: article.id,
             path: article.path,

@@ -138,13 +138,13 @@ pub fn hit(doc: &Value, rank: usize, scored: bool, passages: usize) -> Hit {
     } else {
         None
     };
+    // The stored count: a search leaves the body out of `_source`. Near-duplicate groups
+    // (copies) are the local indexer's only.
+    let words = src[field::WORD_COUNT].as_u64().unwrap_or(0);
     Hit {
         title_highlights,
         passages,
-        // Stored: a search leaves the body out of `_source`. Near-duplicate groups (copies)
-        // are the local indexer's only.
-        word_count: src[field::WORD_COUNT].as_u64().unwrap_or(0),
-        ..Hit::of(article, rank, score)
+        ..Hit::of(article, rank, score, words)
     }
 }
 

@@ -3,8 +3,6 @@
 //! undated, and under a `terms` aggregation when split; then the same shaping as the local
 //! engine: every bucket from the first to the last, zeros included.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Value, json};
 
 use super::OpenSearch;
@@ -13,13 +11,6 @@ use super::client::Method;
 use crate::error::{Error, Result};
 use crate::model::trend::{TrendCounts, trend_results};
 use crate::model::{Combine, FacetField, Interval, TrendRequest, TrendResults};
-
-/// Matches per (split value, bucket start in seconds), and undated per split value.
-#[derive(Default)]
-struct Counts {
-    dated: BTreeMap<(String, i64), u64>,
-    undated: BTreeMap<String, u64>,
-}
 
 fn calendar(interval: Interval) -> &'static str {
     match interval {
@@ -36,7 +27,7 @@ impl OpenSearch {
         query: &Value,
         req: &TrendRequest,
         split: Option<FacetField>,
-    ) -> Result<Counts> {
+    ) -> Result<TrendCounts> {
         let per_date = json!({
             "dated": {"date_histogram": {"field": field::DATE,
                 "calendar_interval": calendar(req.interval), "min_doc_count": 1}},
@@ -53,7 +44,7 @@ impl OpenSearch {
             Some(&json!({"query": query, "size": 0, "aggs": aggs})),
         )?;
         let aggs = &answer["aggregations"];
-        let mut counts = Counts::default();
+        let mut counts = TrendCounts::default();
         let mut add = |value: String, a: &Value| {
             for b in a["dated"]["buckets"].as_array().into_iter().flatten() {
                 let secs = b["key"].as_i64().unwrap_or(0).div_euclid(1000);
@@ -103,15 +94,10 @@ impl OpenSearch {
         } else {
             None
         };
-        let plain = |c: Counts| TrendCounts {
-            dated: c.dated,
-            undated: c.undated,
-        };
-        let counted = counted.into_iter().map(|(q, c)| (q, plain(c))).collect();
         Ok(trend_results(
             req,
             counted,
-            all.map(plain),
+            all,
             notes,
             started.elapsed().as_secs_f64() * 1e3,
         ))

@@ -20,9 +20,10 @@ pub(super) fn hit(
     passages: usize,
 ) -> Hit {
     let article = fields.article(doc);
+    let words = article.word_count();
     Hit {
         passages: finder.passages(&article.body, passages),
-        ..Hit::of(article, rank, score)
+        ..Hit::of(article, rank, score, words)
     }
 }
 

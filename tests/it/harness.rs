@@ -21,6 +21,34 @@ pub fn engine(articles: &[lede::Article]) -> lede::Engine {
     lede::Engine::in_memory(articles, lede::Analysis::DEFAULT, lede::Ranking::DEFAULT).unwrap()
 }
 
+/// The segment ids an index's meta.json lists, with their document counts.
+pub fn segments(index: &Path) -> Vec<(String, u64)> {
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(index.join("meta.json")).unwrap()).unwrap();
+    meta["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["segment_id"].as_str().unwrap().replace('-', ""),
+                s["max_doc"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Cuts a file to half its length, in place (as a disk or a careless hand might).
+pub fn cut_to_half(path: &Path) {
+    let len = std::fs::metadata(path).unwrap().len();
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_len(len / 2)
+        .unwrap();
+}
+
 pub struct TestEnv {
     pub dir: tempfile::TempDir,
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::harness::{TestEnv, spellings_corpus};
+use crate::harness::{TestEnv, cut_to_half, segments, spellings_corpus};
 
 /// A `lede serve` running on a free port; stopped (SIGTERM, then SIGKILL) when dropped.
 struct Server {
@@ -659,12 +659,7 @@ fn serve_reports_an_index_damaged_under_it_until_a_rebuild() {
     let server = Server::start(env.path(), "idx");
     assert_eq!(server.get("/api/search?q=satellite").0, 200);
     // One segment file overwritten in its middle, in place, while the server has it open.
-    let meta: Value =
-        serde_json::from_slice(&std::fs::read(env.path().join("idx/meta.json")).unwrap()).unwrap();
-    let id = meta["segments"][0]["segment_id"]
-        .as_str()
-        .unwrap()
-        .replace('-', "");
+    let (id, _) = segments(&env.path().join("idx")).remove(0);
     let path = env.path().join(format!("idx/{id}.idx"));
     let mut bytes = std::fs::read(&path).unwrap();
     let mid = bytes.len() / 2;
@@ -707,20 +702,8 @@ fn serve_survives_a_segment_file_cut_short_under_it() {
     let env = indexed_env();
     let server = Server::start(env.path(), "idx");
     assert_eq!(server.get("/api/search?q=satellite").0, 200);
-    let meta: Value =
-        serde_json::from_slice(&std::fs::read(env.path().join("idx/meta.json")).unwrap()).unwrap();
-    let id = meta["segments"][0]["segment_id"]
-        .as_str()
-        .unwrap()
-        .replace('-', "");
-    let path = env.path().join(format!("idx/{id}.store"));
-    let len = std::fs::metadata(&path).unwrap().len();
-    std::fs::File::options()
-        .write(true)
-        .open(&path)
-        .unwrap()
-        .set_len(len / 2)
-        .unwrap();
+    let (id, _) = segments(&env.path().join("idx")).remove(0);
+    cut_to_half(&env.path().join(format!("idx/{id}.store")));
     let body = await_status(&server, "/api/health", 500);
     assert!(
         body.contains(&format!(

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::TestEnv;
+use crate::harness::{TestEnv, cut_to_half, segments};
 
 fn article(i: usize) -> String {
     format!(
@@ -47,23 +47,6 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         }
     }
     files
-}
-
-/// The segment ids meta.json lists, with their document counts.
-fn segments(index: &Path) -> Vec<(String, u64)> {
-    let meta: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(index.join("meta.json")).unwrap()).unwrap();
-    meta["segments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["segment_id"].as_str().unwrap().replace('-', ""),
-                s["max_doc"].as_u64().unwrap(),
-            )
-        })
-        .collect()
 }
 
 fn is_segment_file(name: &str) -> bool {
@@ -294,14 +277,7 @@ fn damage(env: &TestEnv, kind: &str) -> String {
             format!("its file '{id}.idx' does not match its checksum")
         }
         "store truncated" => {
-            let path = file("store");
-            let len = std::fs::metadata(&path).unwrap().len();
-            std::fs::File::options()
-                .write(true)
-                .open(&path)
-                .unwrap()
-                .set_len(len / 2)
-                .unwrap();
+            cut_to_half(&file("store"));
             format!("its file '{id}.store' is cut short or overwritten at its end")
         }
         // Shorter than the footer's trailer: tantivy itself panicked on 4 to 7 bytes.
